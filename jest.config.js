@@ -1,0 +1,12 @@
+// Unit tests live beside the code (src/**/*.spec.ts); e2e tests under test/ talk to real services.
+module.exports = {
+  rootDir: '.',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, isolatedModules: true }] },
+  testEnvironment: 'node',
+  testTimeout: 60000,
+  // Bull's ioredis clients keep retrying a deliberately unreachable Redis for a moment after close().
+  forceExit: true,
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+};

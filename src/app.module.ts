@@ -1,0 +1,45 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ConfigModule } from '@nestjs/config';
+import { AppRole, validateEnvironment } from './core/config/environment';
+import { DatabaseModule } from './core/database/database.module';
+import { HealthModule } from './core/health/health.module';
+import { ApiKeyGuard } from './core/http/api-key.guard';
+import { LoggingModule } from './core/http/logging.module';
+import { QueueModule } from './core/queue/queue.module';
+import { RedisModule } from './core/redis/redis.module';
+
+export interface AppModuleOptions {
+  role: AppRole;
+}
+
+/**
+ * One application, three roles: `api` serves HTTP and enqueues work, `worker` consumes
+ * the queue, `all` (the default) does both in one process.
+ */
+@Module({})
+export class AppModule {
+  static forRoot({ role }: AppModuleOptions): DynamicModule {
+    const serveHttp = role !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        // Read per forRoot() call (not at import time) so tests can boot apps with other settings.
+        ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnvironment }),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 600 }] }),
+        ...(serveHttp ? [HealthModule] : []),
+      ],
+      providers: serveHttp
+        ? [
+            { provide: APP_GUARD, useClass: ApiKeyGuard },
+            { provide: APP_GUARD, useClass: ThrottlerGuard },
+          ]
+        : [],
+    };
+  }
+}

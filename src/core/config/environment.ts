@@ -1,0 +1,112 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const APP_ROLES = ['api', 'worker', 'all'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every setting the service reads, with its default. Validated once at start-up:
+ * an invalid value stops the process with a message naming the variable.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(APP_ROLES)
+  APP_ROLE: AppRole = 'all';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  /** Loopback by default; containers set 0.0.0.0. */
+  @IsString()
+  HOST = '127.0.0.1';
+
+  @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
+  MONGODB_URI = 'mongodb://127.0.0.1:27017/influencer';
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Comma-separated API keys; empty means the API is open. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  API_KEYS?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  OPENAI_API_KEY?: string;
+
+  @Transform(emptyToUndefined) @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'OPENAI_BASE_URL must be an http(s) URL' })
+  OPENAI_BASE_URL?: string;
+
+  @IsString() @Matches(/^\S+$/, { message: 'LLM_MODEL must be a model name without spaces' })
+  LLM_MODEL = 'gpt-4o-mini';
+
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  LLM_TIMEOUT_MS = 20_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  LLM_MAX_ATTEMPTS = 3;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  BRIEF_CACHE_TTL_S = 300;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  BRIEF_RATE_LIMIT_PER_MIN = 60;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(100_000)
+  INGEST_CHUNK_ROWS = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(1024) @Max(10 * 1024 ** 3)
+  INGEST_MAX_BYTES = 512 * 1024 ** 2;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  INGEST_WORKER_CONCURRENCY = 2;
+
+  /** Ingest the bundled sample once when the database is empty (npm start). */
+  @IsIn(['true', 'false'])
+  INGEST_SAMPLE_ON_EMPTY: 'true' | 'false' = 'false';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @ValidateIf((_, v) => v !== undefined) @IsString()
+  CORS_ORIGINS?: string;
+}
+
+function describe(errors: ValidationError[]): string[] {
+  // Values are left out on purpose: several variables hold secrets.
+  return errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }));
+}
+
+export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    throw new Error(`Invalid environment: ${describe(errors).join('; ')}`);
+  }
+  return env;
+}
+
+export function apiKeys(env: Pick<EnvironmentVariables, 'API_KEYS'>): string[] {
+  return (env.API_KEYS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+}

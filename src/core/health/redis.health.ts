@@ -1,0 +1,23 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { withTimeout } from './with-timeout';
+
+@Injectable()
+export class RedisHealthIndicator {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly health: HealthIndicatorService,
+  ) {}
+
+  async check(key = 'redis') {
+    const indicator = this.health.check(key);
+    try {
+      await withTimeout(this.redis.ping(), 1500, 'PING');
+      return indicator.up();
+    } catch (err) {
+      return indicator.down({ message: (err as Error).message });
+    }
+  }
+}

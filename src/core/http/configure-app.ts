@@ -1,0 +1,56 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { EnvironmentVariables } from '../config/environment';
+
+/** Everything main.ts and the e2e tests must set up identically on the HTTP app. */
+export function configureHttpApp(app: NestExpressApplication): INestApplication {
+  const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'extended');
+  app.useBodyParser('json', { limit: '100kb' });
+  app.use(
+    helmet({
+      // Swagger UI needs inline scripts/styles on /docs only.
+      contentSecurityPolicy: {
+        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'", 'https:'] },
+      },
+    }),
+  );
+  const origins = (config.get('CORS_ORIGINS', { infer: true }) ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  if (origins.length > 0) app.enableCors({ origin: origins });
+
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+
+  const doc = new DocumentBuilder()
+    .setTitle('Influencer marketing API')
+    .setDescription(
+      'CSV engagement ingest, top performers per campaign, and AI-written creator briefs. ' +
+        'When the server has API_KEYS set, send one in the X-API-Key header (Authorize button).',
+    )
+    .setVersion('1.0')
+    .addApiKey({ type: 'apiKey', name: 'X-API-Key', in: 'header' }, 'api-key')
+    .addSecurityRequirements('api-key')
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true, tryItOutEnabled: true },
+  });
+  return app;
+}

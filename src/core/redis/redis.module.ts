@@ -1,0 +1,64 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import Redis from 'ioredis';
+import { EnvironmentVariables } from '../config/environment';
+
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** Redis URL with any password masked, for logs and health details. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}
+
+@Injectable()
+class RedisShutdown implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  async onApplicationShutdown() {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/**
+ * The app's own Redis connection (health, locks, per-upload scratch data). Bull and the
+ * cache store build theirs from the same REDIS_URL.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: REDIS_CLIENT,
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
+        const logger = new Logger('Redis');
+        const client = new Redis(config.get('REDIS_URL', { infer: true }), {
+          lazyConnect: false,
+          // Fail commands fast while Redis is away instead of queueing them forever;
+          // callers decide whether that is a 503 or a degraded answer.
+          maxRetriesPerRequest: 2,
+          enableOfflineQueue: true,
+          connectTimeout: 2000,
+          retryStrategy: (times) => Math.min(times * 200, 2000),
+        });
+        let down = false;
+        client.on('error', (err) => {
+          if (!down) logger.warn(`Redis unavailable: ${err.message}`);
+          down = true;
+        });
+        client.on('ready', () => {
+          if (down) logger.log('Redis connection restored');
+          down = false;
+        });
+        return client;
+      },
+    },
+    RedisShutdown,
+  ],
+  exports: [REDIS_CLIENT],
+})
+export class RedisModule {}

@@ -1,0 +1,34 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
+
+describe('GET /health (real FerretDB + Redis)', () => {
+  let app: NestExpressApplication;
+  afterEach(async () => app?.close());
+
+  it('is 200 with MongoDB, Redis and the queue up', async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('health') });
+    const res = await request(app.getHttpServer()).get('/health');
+    expect(res.body).toMatchObject({ status: 'ok' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'ok' });
+    expect(res.body.info.mongodb.status).toBe('up');
+    expect(res.body.info.redis.status).toBe('up');
+    expect(res.body.info.queue.status).toBe('up');
+  });
+
+  it('is 503 naming Redis when Redis is unreachable', async () => {
+    // Port 1 on loopback: nothing listens there, connections are refused at once.
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('health'), REDIS_URL: 'redis://127.0.0.1:1' });
+    const res = await request(app.getHttpServer()).get('/health').expect(503);
+    expect(res.body.status).toBe('error');
+    expect(res.body.error.redis.status).toBe('down');
+    expect(res.body.info.mongodb.status).toBe('up');
+  });
+
+  it('stays open when API keys are required elsewhere', async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('health'), API_KEYS: 'k1,k2' });
+    await request(app.getHttpServer()).get('/health').expect(200);
+    await request(app.getHttpServer()).get('/docs-json').expect(200);
+  });
+});
