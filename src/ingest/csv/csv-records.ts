@@ -1,0 +1,159 @@
+import { ParserOptions } from '@fast-csv/parse';
+// fast-csv's synchronous record parser. Its stream API stops at the first malformed
+// quote; parsing record by record lets one bad row be reported while the rest land.
+// The version is pinned exactly in package.json because this path is not public API.
+import { Parser } from '@fast-csv/parse/build/src/parser';
+
+/** One physical CSV record: its 1-based starting line and its raw text (no terminator). */
+export interface CsvRecord {
+  line: number;
+  text: string;
+  /** Set when the record could not be read at all (too long). */
+  error?: string;
+}
+
+export const MAX_RECORD_CHARS = 1024 * 1024;
+
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+const COMMA = 44;
+const SPACE = 32;
+const TAB = 9;
+
+/**
+ * Cuts decoded CSV text into records at line breaks outside quotes (RFC 4180), keeping
+ * exact physical line numbers: a quoted newline advances the count like any other.
+ * Accepts LF, CRLF and lone CR. A record longer than MAX_RECORD_CHARS (an unbalanced
+ * quote, or a runaway line) is reported and skipped up to the next line break.
+ */
+export class CsvRecordSplitter {
+  private buf = '';
+  private pos = 0;
+  private start = 0;
+  private inQuotes = false;
+  private skipping = false;
+  private line = 1;
+  private breaksInRecord = 0;
+  private first = true;
+  private fieldStart = true;
+
+  push(text: string): CsvRecord[] {
+    if (this.first) {
+      this.first = false;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.buf = this.buf.slice(this.start) + text;
+    this.pos -= this.start;
+    this.start = 0;
+    const out: CsvRecord[] = [];
+    const buf = this.buf;
+    const n = buf.length;
+    let i = this.pos;
+    while (i < n) {
+      const c = buf.charCodeAt(i);
+      // A CR may be the first half of a CRLF split across chunks: wait for the next one.
+      if (c === CR && i + 1 === n) break;
+      if (this.skipping) {
+        if (c === LF || c === CR) {
+          const crlf = c === CR && i + 1 < n && buf.charCodeAt(i + 1) === LF;
+          this.emit(out, '');
+          if (crlf) i++;
+        }
+        i++;
+        this.start = i;
+        continue;
+      }
+      if (this.inQuotes) {
+        if (c === QUOTE) {
+          // `""` inside quotes is an escaped quote; wait for the next chunk to tell.
+          if (i + 1 === n) break;
+          if (buf.charCodeAt(i + 1) === QUOTE) i++;
+          else this.inQuotes = false;
+        } else if (c === LF || (c === CR && !(i + 1 < n && buf.charCodeAt(i + 1) === LF))) {
+          this.breaksInRecord++;
+        }
+      } else if (c === QUOTE) {
+        // RFC 4180: a quote opens a quoted field only at the start of a field
+        // (fast-csv also allows leading blanks); elsewhere it is a literal character.
+        if (this.fieldStart) this.inQuotes = true;
+      } else if (c === COMMA) {
+        this.fieldStart = true;
+      } else if (c === LF || c === CR) {
+        const crlf = c === CR && i + 1 < n && buf.charCodeAt(i + 1) === LF;
+        this.emit(out, buf.slice(this.start, i));
+        this.start = i + (crlf ? 2 : 1);
+        this.fieldStart = true;
+        if (crlf) i++;
+      } else if (c !== SPACE && c !== TAB) {
+        this.fieldStart = false;
+      }
+      i++;
+      if (i - this.start > MAX_RECORD_CHARS) {
+        out.push({ line: this.line, text: '', error: `the record is longer than ${MAX_RECORD_CHARS} characters (an unbalanced quote?); skipped to the next line` });
+        this.skipping = true;
+        this.inQuotes = false;
+        this.fieldStart = true;
+        this.line += this.breaksInRecord;
+        this.breaksInRecord = 0;
+        this.start = i;
+      }
+    }
+    this.pos = i;
+    return out;
+  }
+
+  end(): CsvRecord[] {
+    // A trailing lone CR was held back waiting for a possible LF: it ends the record.
+    const out: CsvRecord[] = this.pos < this.buf.length ? this.push('\n') : [];
+    const rest = this.buf.slice(this.start);
+    if (!this.skipping && (rest.length > 0 || this.inQuotes)) this.emit(out, rest);
+    this.buf = '';
+    this.start = this.pos = 0;
+    return out;
+  }
+
+  private emit(out: CsvRecord[], text: string) {
+    this.fieldStart = true;
+    if (this.skipping) {
+      this.skipping = false;
+      this.line += 1;
+    } else {
+      out.push({ line: this.line, text });
+      this.line += 1 + this.breaksInRecord;
+    }
+    this.breaksInRecord = 0;
+  }
+}
+
+const parser = new Parser(new ParserOptions({ headers: false, ignoreEmpty: false, trim: false }));
+
+export type FieldsResult = { ok: true; fields: string[] } | { ok: false; reason: string };
+
+/** Splits one record into fields with fast-csv (RFC 4180 quoting and escaping). */
+export function parseRecordFields(text: string): FieldsResult {
+  if (text === '') return { ok: true, fields: [] };
+  try {
+    const { rows } = parser.parse(text, false);
+    return { ok: true, fields: (rows[0] as string[] | undefined) ?? [] };
+  } catch (err) {
+    const detail = (err as Error).message.replace(/ at '[\s\S]*$/, '').replace(/^Parse Error: /, '');
+    return { ok: false, reason: `malformed CSV quoting (${detail})` };
+  }
+}
+
+/**
+ * Reads a byte stream as UTF-8 CSV records. Invalid UTF-8 becomes U+FFFD so the row
+ * holding it is rejected by validation rather than the whole file.
+ */
+export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
+  const splitter = new CsvRecordSplitter();
+  for await (const chunk of source) {
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    if (text.length > 0) yield* splitter.push(text);
+  }
+  const tail = decoder.decode();
+  if (tail.length > 0) yield* splitter.push(tail);
+  yield* splitter.end();
+}

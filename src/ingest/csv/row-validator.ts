@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { ColumnName, HeaderLayout } from './csv-header';
+
+export interface RowError {
+  line: number;
+  /** The column at fault, or null when the row as a whole is (wrong number of fields). */
+  column: string | null;
+  reason: string;
+}
+
+/** A row that passed every rule, normalised. */
+export interface EngagementRow {
+  line: number;
+  /** Identity of the row (contract "Identity and re-uploads"). */
+  key: string;
+  campaignId: string;
+  influencerId: string;
+  postId?: string;
+  platform?: string;
+  postedAt?: string;
+  likes: number;
+  comments: number;
+  shares: number;
+  views: number;
+}
+
+export type RowResult = { ok: true; row: EngagementRow } | { ok: false; errors: RowError[] };
+
+const MAX_ID_LENGTH = 200;
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const DIGITS = /^\s*(\d+)\s*$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** True for a blank physical line (fast-csv yields it as one empty field). */
+export function isBlankRecord(fields: string[]): boolean {
+  return fields.length === 0 || (fields.length === 1 && fields[0].trim() === '');
+}
+
+function describe(value: string): string {
+  const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+  return JSON.stringify(shown);
+}
+
+function checkId(value: string, column: string, required: boolean): { value?: string; reason?: string } {
+  if (value.includes('\uFFFD')) return { reason: `${column} contains bytes that are not valid UTF-8` };
+  const v = value.trim();
+  if (v === '') return required ? { reason: `${column} is empty` } : {};
+  if (v.length > MAX_ID_LENGTH) return { reason: `${column} is longer than ${MAX_ID_LENGTH} characters (${v.length})` };
+  if (CONTROL_CHARS.test(v)) return { reason: `${column} contains control characters` };
+  return { value: v };
+}
+
+function checkCount(raw: string, column: string, blankAs: number | null, min: number): { value?: number; reason?: string } {
+  if (raw.trim() === '') {
+    return blankAs === null ? { reason: `${column} is empty; it must be a positive integer` } : { value: blankAs };
+  }
+  const m = DIGITS.exec(raw);
+  if (!m) {
+    const kind = min > 0 ? 'a positive integer' : 'a non-negative integer';
+    return { reason: `${column} must be ${kind} written as plain digits, got ${describe(raw)}` };
+  }
+  const digits = m[1].replace(/^0+(?=\d)/, '');
+  const n = Number(digits);
+  if (digits.length > 16 || !Number.isSafeInteger(n)) {
+    return { reason: `${column} is too large (${describe(m[1])}); the maximum is 9007199254740991 (2^53 - 1)` };
+  }
+  if (n < min) return { reason: `${column} must be at least ${min} (0 views make the engagement rate undefined)` };
+  return { value: n };
+}
+
+function checkDate(raw: string): { value?: string; reason?: string } {
+  const v = raw.trim();
+  if (v === '') return {};
+  const m = ISO_DATE.exec(v);
+  const invalid = { reason: `postedAt must be an ISO-8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:30:00Z), got ${describe(raw)}` };
+  if (!m) return invalid;
+  const [, y, mo, d, h, mi, s] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const daysInMonth = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return invalid;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59))) return invalid;
+  const t = Date.parse(m[4] === undefined ? `${v}T00:00:00Z` : v.replace(' ', 'T'));
+  if (Number.isNaN(t)) return invalid;
+  return { value: new Date(t).toISOString() };
+}
+
+function digest(parts: unknown[]): string {
+  return createHash('sha1').update(JSON.stringify(parts)).digest('base64url').slice(0, 24);
+}
+
+/** Row identity: (campaignId, influencerId, postId), else a fingerprint of every normalised field. */
+export function rowKey(r: Omit<EngagementRow, 'key' | 'line'>): string {
+  return r.postId !== undefined
+    ? `p${digest([r.campaignId, r.influencerId, r.postId])}`
+    : `f${digest([r.campaignId, r.influencerId, r.likes, r.comments, r.shares, r.views, r.platform ?? null, r.postedAt ?? null])}`;
+}
+
+/** Applies every rule of CSV contract v1 to one data record. */
+export function validateRow(fields: string[], layout: HeaderLayout, line: number): RowResult {
+  if (fields.length !== layout.width) {
+    return {
+      ok: false,
+      errors: [{ line, column: null, reason: `expected ${layout.width} fields as in the header, found ${fields.length}` }],
+    };
+  }
+  const errors: RowError[] = [];
+  const get = (c: ColumnName) => {
+    const i = layout.index[c];
+    return i === undefined ? '' : fields[i];
+  };
+  const fail = (column: string, reason?: string) => {
+    if (reason) errors.push({ line, column, reason });
+  };
+
+  const campaign = checkId(get('campaignId'), 'campaignId', true);
+  fail('campaignId', campaign.reason);
+  const influencer = checkId(get('influencerId'), 'influencerId', true);
+  fail('influencerId', influencer.reason);
+  const post = checkId(get('postId'), 'postId', false);
+  fail('postId', post.reason);
+  const platform = checkId(get('platform'), 'platform', false);
+  fail('platform', platform.reason);
+  const likes = checkCount(get('likes'), 'likes', 0, 0);
+  fail('likes', likes.reason);
+  const comments = checkCount(get('comments'), 'comments', 0, 0);
+  fail('comments', comments.reason);
+  const shares = checkCount(get('shares'), 'shares', 0, 0);
+  fail('shares', shares.reason);
+  const views = checkCount(get('views'), 'views', null, 1);
+  fail('views', views.reason);
+  const postedAt = checkDate(get('postedAt'));
+  fail('postedAt', postedAt.reason);
+
+  if (errors.length > 0) return { ok: false, errors };
+  const row = {
+    campaignId: campaign.value!,
+    influencerId: influencer.value!,
+    ...(post.value !== undefined && { postId: post.value }),
+    ...(platform.value !== undefined && { platform: platform.value.toLowerCase() }),
+    ...(postedAt.value !== undefined && { postedAt: postedAt.value }),
+    likes: likes.value!,
+    comments: comments.value!,
+    shares: shares.value!,
+    views: views.value!,
+  };
+  return { ok: true, row: { line, key: rowKey(row), ...row } };
+}
