@@ -9,6 +9,8 @@ import { ApiKeyGuard } from './core/http/api-key.guard';
 import { LoggingModule } from './core/http/logging.module';
 import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
+import { IngestModule } from './ingest/ingest.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 
 export interface AppModuleOptions {
   role: AppRole;
@@ -32,6 +34,8 @@ export class AppModule {
         RedisModule,
         QueueModule,
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 600 }] }),
+        AnalyticsModule,
+        IngestModule.register({ http: serveHttp, worker: role !== 'api' }),
         ...(serveHttp ? [HealthModule] : []),
       ],
       providers: serveHttp

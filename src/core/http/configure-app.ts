@@ -33,7 +33,8 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      stopAtFirstError: false,
+      // One message per field: the first rule it breaks.
+      stopAtFirstError: true,
     }),
   );
 

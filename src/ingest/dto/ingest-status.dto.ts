@@ -1,0 +1,31 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class IngestAcceptedDto {
+  @ApiProperty({ example: '0f8c1b3e-2b7a-4c1e-9a55-3f0c8e9d2a11' }) jobId!: string;
+  @ApiProperty({ example: 'queued' }) status!: 'queued';
+  @ApiProperty({ example: '/ingest/0f8c1b3e-2b7a-4c1e-9a55-3f0c8e9d2a11' }) statusUrl!: string;
+}
+
+export class IngestErrorDto {
+  @ApiProperty({ example: 17, description: 'Physical line, 1-based; the header is line 1' }) line!: number;
+  @ApiProperty({ example: 'views', nullable: true, type: String, description: 'null when the row as a whole is wrong' }) column!: string | null;
+  @ApiProperty({ example: 'views must be at least 1 (0 views make the engagement rate undefined)' }) reason!: string;
+}
+
+export class IngestStatusDto {
+  @ApiProperty() jobId!: string;
+  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed'] }) status!: string;
+  @ApiPropertyOptional() filename?: string;
+  @ApiProperty({ description: 'Non-blank data rows = rowsAccepted + rowsRejected' }) rowsTotal!: number;
+  @ApiProperty() rowsAccepted!: number;
+  @ApiProperty() rowsRejected!: number;
+  @ApiProperty({ description: 'Accepted rows whose key an earlier line of the same file had' }) rowsDuplicate!: number;
+  @ApiProperty({ description: 'Accepted rows written so far' }) rowsWritten!: number;
+  @ApiProperty({ minimum: 0, maximum: 1, example: 0.5 }) progress!: number;
+  @ApiProperty() createdAt!: Date;
+  @ApiProperty({ nullable: true, type: Date }) startedAt!: Date | null;
+  @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
+  @ApiPropertyOptional({ description: 'Why the upload failed or stopped' }) failureReason?: string;
+  @ApiProperty({ type: [IngestErrorDto], description: 'The first 50 rejected rows; all of them at errorsUrl' }) errors!: IngestErrorDto[];
+  @ApiProperty({ example: '/ingest/0f8c1b3e-2b7a-4c1e-9a55-3f0c8e9d2a11/errors' }) errorsUrl!: string;
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../core/redis/redis.module';
+import { EngagementRow } from './csv/row-validator';
+
+const TTL_S = 7 * 24 * 3600;
+const SEP = '\u0001';
+
+/**
+ * Per-upload working state in Redis, shared by the API process that reads the file and
+ * the workers that write it (no shared disk is assumed). Expires on its own.
+ *   latest  hash  row key → campaign, influencer and numbers of the file's last line for it
+ *   done    set   indexes of chunks written
+ *   meta    hash  chunksTotal, rowsWritten
+ */
+@Injectable()
+export class IngestScratch {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  private key(uploadId: string, part: 'latest' | 'done' | 'meta') {
+    return `influencer:ingest:${uploadId}:${part}`;
+  }
+
+  /** Records a chunk's rows in file order; returns how many keys were new to this file. */
+  async recordRows(uploadId: string, rows: EngagementRow[]): Promise<number> {
+    const args: string[] = [];
+    for (const r of rows) {
+      args.push(r.key, [r.campaignId, r.influencerId, r.likes, r.comments, r.shares, r.views].join(SEP));
+    }
+    const k = this.key(uploadId, 'latest');
+    const res = await this.redis.multi().hset(k, ...args).expire(k, TTL_S).exec();
+    const [err, added] = res?.[0] ?? [new Error('no reply')];
+    if (err) throw err;
+    return Number(added);
+  }
+
+  /** The file's last values per row key, in batches (HSCAN, constant memory). */
+  async *latestRows(uploadId: string): AsyncGenerator<{ campaignId: string; influencerId: string; likes: number; comments: number; shares: number; views: number }> {
+    let cursor = '0';
+    do {
+      const [next, flat] = await this.redis.hscan(this.key(uploadId, 'latest'), cursor, 'COUNT', 5000);
+      cursor = next;
+      for (let i = 1; i < flat.length; i += 2) {
+        const [campaignId, influencerId, l, c, s, v] = flat[i].split(SEP);
+        yield { campaignId, influencerId, likes: +l, comments: +c, shares: +s, views: +v };
+      }
+    } while (cursor !== '0');
+  }
+
+  async hasLatest(uploadId: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(uploadId, 'latest'))) === 1;
+  }
+
+  /** Marks a chunk written; `rows` counts once however often the chunk is re-delivered. */
+  async chunkDone(uploadId: string, index: number, rows: number): Promise<number> {
+    const done = this.key(uploadId, 'done');
+    const meta = this.key(uploadId, 'meta');
+    const added = await this.redis.sadd(done, String(index));
+    if (added === 1) await this.redis.hincrby(meta, 'rowsWritten', rows);
+    await this.redis.expire(done, TTL_S);
+    await this.redis.expire(meta, TTL_S);
+    return this.redis.scard(done);
+  }
+
+  async setChunksTotal(uploadId: string, total: number): Promise<number> {
+    const meta = this.key(uploadId, 'meta');
+    await this.redis.multi().hset(meta, 'chunksTotal', total).expire(meta, TTL_S).exec();
+    return this.redis.scard(this.key(uploadId, 'done'));
+  }
+
+  async progress(uploadId: string): Promise<{ chunksDone: number; chunksTotal: number | null; rowsWritten: number }> {
+    const [done, meta] = await Promise.all([
+      this.redis.scard(this.key(uploadId, 'done')),
+      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten'),
+    ]);
+    return { chunksDone: done, chunksTotal: meta[0] === null ? null : Number(meta[0]), rowsWritten: Number(meta[1] ?? 0) };
+  }
+
+  async clear(uploadId: string): Promise<void> {
+    await this.redis.del(this.key(uploadId, 'latest'));
+  }
+
+  /** A cluster-wide mutex (SET NX PX) so totals of one campaign are never rebuilt twice at once. */
+  async withLock<T>(name: string, ttlMs: number, waitMs: number, fn: () => Promise<T>): Promise<T> {
+    const key = `influencer:lock:${name}`;
+    const token = `${process.pid}:${Math.random().toString(36).slice(2)}`;
+    const deadline = Date.now() + waitMs;
+    while ((await this.redis.set(key, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error(`lock ${name} is busy`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.redis.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+        1,
+        key,
+        token,
+      );
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import type { Request, Response } from 'express';
+import { EnvironmentVariables } from '../core/config/environment';
+import { IngestAcceptedDto, IngestErrorDto, IngestStatusDto } from './dto/ingest-status.dto';
+import { IngestStatusService } from './ingest-status.service';
+import { IngestService } from './ingest.service';
+import { openUpload } from './upload-source';
+
+const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
+
+function csvCell(v: unknown): string {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+@ApiTags('ingest')
+@Controller('ingest')
+export class IngestController {
+  private readonly maxBytes: number;
+
+  constructor(
+    private readonly ingest: IngestService,
+    private readonly statuses: IngestStatusService,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.maxBytes = config.get('INGEST_MAX_BYTES', { infer: true });
+  }
+
+  @Post()
+  @HttpCode(202)
+  @Throttle({ default: { limit: 30, ttl: 60_000 } })
+  @ApiOperation({
+    summary: 'Upload an engagement CSV',
+    description:
+      'Streams the CSV (multipart field `file`, or a raw `text/csv` body), validates every row and queues the valid ones ' +
+      'for the workers. Required columns: campaignId, influencerId, likes, comments, shares, views (camelCase or snake_case, ' +
+      'any order); optional: postId, platform, postedAt. Answers once the whole file is read; poll statusUrl for the outcome.',
+  })
+  @ApiConsumes('multipart/form-data', 'text/csv')
+  @ApiBody({
+    schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } },
+  })
+  @ApiAcceptedResponse({ type: IngestAcceptedDto })
+  @ApiBadRequestResponse({ description: 'No file, empty file, header only, not UTF-8, malformed multipart' })
+  @ApiPayloadTooLargeResponse({ description: 'Larger than INGEST_MAX_BYTES' })
+  @ApiUnprocessableEntityResponse({ description: 'The header lacks required columns (all of them are named); nothing is written' })
+  @ApiServiceUnavailableResponse({ description: 'Redis / the queue cannot take work' })
+  async upload(@Req() req: Request): Promise<IngestAcceptedDto> {
+    const source = await openUpload(req, this.maxBytes);
+    try {
+      return await this.ingest.ingest(source);
+    } finally {
+      // Whatever happened, don't leave the client's upload half-read.
+      if (!req.complete) req.resume();
+    }
+  }
+
+  @Get(':jobId')
+  @ApiOperation({ summary: 'Status, counts, progress and the first rejected rows of an upload' })
+  @ApiOkResponse({ type: IngestStatusDto })
+  @ApiNotFoundResponse({ description: 'Unknown job id' })
+  @ApiBadRequestResponse({ description: 'Not a job id (UUID v4)' })
+  status(@Param('jobId', uuid) jobId: string): Promise<IngestStatusDto> {
+    return this.statuses.status(jobId);
+  }
+
+  @Get(':jobId/errors')
+  @ApiOperation({ summary: 'Every rejected row of an upload: JSON, or CSV with `Accept: text/csv`' })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: [IngestErrorDto] })
+  @ApiNotFoundResponse({ description: 'Unknown job id' })
+  @Header('Cache-Control', 'no-store')
+  async errors(@Param('jobId', uuid) jobId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const pages = this.statuses.errors(jobId);
+    const first = await pages.next(); // 404 surfaces here, before any byte is sent
+    const asCsv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
+    res.status(200).type(asCsv ? 'text/csv' : 'application/json');
+    if (asCsv) res.setHeader('Content-Disposition', `attachment; filename="ingest-${jobId}-errors.csv"`);
+    res.write(asCsv ? 'line,column,reason\n' : '[');
+    let firstItem = true;
+    for (let page = first; !page.done; page = await pages.next()) {
+      for (const e of page.value) {
+        if (asCsv) res.write(`${e.line},${csvCell(e.column)},${csvCell(e.reason)}\n`);
+        else {
+          res.write(`${firstItem ? '' : ','}${JSON.stringify({ line: e.line, column: e.column, reason: e.reason })}`);
+          firstItem = false;
+        }
+      }
+    }
+    res.end(asCsv ? '' : ']');
+  }
+}

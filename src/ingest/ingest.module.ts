@@ -1,0 +1,46 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AnalyticsModule } from '../analytics/analytics.module';
+import { CampaignTotalsCalculator } from './campaign-totals.calculator';
+import { IngestScratch } from './ingest-scratch';
+import { IngestStatusService } from './ingest-status.service';
+import { IngestController } from './ingest.controller';
+import { IngestService } from './ingest.service';
+import { IngestWorker } from './ingest.worker';
+import { SampleSeeder } from './sample-seeder';
+import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
+import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
+
+export interface IngestModuleOptions {
+  /** Serve POST /ingest and the status endpoints. */
+  http: boolean;
+  /** Consume the ingest queue in this process. */
+  worker: boolean;
+}
+
+@Module({})
+export class IngestModule {
+  static register({ http, worker }: IngestModuleOptions): DynamicModule {
+    return {
+      module: IngestModule,
+      imports: [
+        AnalyticsModule,
+        MongooseModule.forFeature([
+          { name: EngagementRowDoc.name, schema: EngagementRowSchema },
+          { name: IngestJob.name, schema: IngestJobSchema },
+          { name: IngestErrorPage.name, schema: IngestErrorPageSchema },
+        ]),
+      ],
+      controllers: http ? [IngestController] : [],
+      providers: [
+        IngestService,
+        IngestScratch,
+        IngestStatusService,
+        CampaignTotalsCalculator,
+        ...(worker ? [IngestWorker] : []),
+        ...(http ? [SampleSeeder] : []),
+      ],
+      exports: [IngestService, IngestStatusService],
+    };
+  }
+}

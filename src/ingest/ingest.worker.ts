@@ -1,0 +1,136 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { InjectModel } from '@nestjs/mongoose';
+import { Job, Queue } from 'bull';
+import type { Collection, MongoBulkWriteError } from 'mongodb';
+import { Model } from 'mongoose';
+import { CampaignRankingWriter } from '../analytics/campaign-ranking.writer';
+import { EnvironmentVariables } from '../core/config/environment';
+import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
+import { CampaignTotalsCalculator } from './campaign-totals.calculator';
+import { ChunkJobData, FinalizeJobData, rowSeq } from './chunk-codec';
+import { IngestScratch } from './ingest-scratch';
+import { IngestService } from './ingest.service';
+import { EngagementRowDoc } from './schemas/engagement-row.schema';
+import { IngestJob } from './schemas/ingest-job.schema';
+
+const DUPLICATE_KEY = 11000;
+
+function onlyDuplicateKeys(err: unknown): boolean {
+  const e = err as Partial<MongoBulkWriteError> & { code?: number };
+  if (e.code === DUPLICATE_KEY && !e.writeErrors) return true;
+  const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
+  return writeErrors.length > 0 && writeErrors.every((w) => w.code === DUPLICATE_KEY);
+}
+
+/**
+ * Queue consumer (APP_ROLE worker or all). Chunks are written as inserts keyed by
+ * upload and line, so a chunk delivered twice (retry, crashed worker) writes once.
+ * After the last chunk, the upload's campaigns get fresh rankings and the job completes.
+ */
+@Injectable()
+export class IngestWorker implements OnModuleInit {
+  private readonly logger = new Logger(IngestWorker.name);
+  private readonly rows: Collection<EngagementRowDoc>;
+  private readonly concurrency: number;
+
+  constructor(
+    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
+    @InjectModel(EngagementRowDoc.name) rows: Model<EngagementRowDoc>,
+    @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
+    private readonly scratch: IngestScratch,
+    private readonly ingest: IngestService,
+    private readonly calculator: CampaignTotalsCalculator,
+    private readonly rankings: CampaignRankingWriter,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.rows = rows.collection as unknown as Collection<EngagementRowDoc>;
+    this.concurrency = config.get('INGEST_WORKER_CONCURRENCY', { infer: true });
+  }
+
+  onModuleInit() {
+    // Registered by hand (not @Process) so INGEST_WORKER_CONCURRENCY is read at run time.
+    void this.queue.process(INGEST_JOB.chunk, this.concurrency, (job: Job<ChunkJobData>) => this.writeChunk(job.data));
+    void this.queue.process(INGEST_JOB.finalize, 1, (job: Job<FinalizeJobData>) => this.finalize(job.data.uploadId));
+    this.queue.on('failed', (job: Job, err: Error) => void this.onFailed(job, err));
+  }
+
+  async writeChunk({ uploadId, uploadSeq, index, rows }: ChunkJobData): Promise<void> {
+    const docs = rows.map(([line, key, campaignId, influencerId, postId, platform, postedAt, likes, comments, shares, views]) => ({
+      _id: `${uploadId}:${line}`,
+      uploadId,
+      seq: rowSeq(uploadSeq, line),
+      key,
+      campaignId,
+      influencerId,
+      ...(postId !== null && { postId }),
+      ...(platform !== null && { platform }),
+      ...(postedAt !== null && { postedAt: new Date(postedAt) }),
+      likes,
+      comments,
+      shares,
+      views,
+    }));
+    try {
+      await this.rows.insertMany(docs, { ordered: false });
+    } catch (err) {
+      // Rows this chunk wrote on an earlier delivery: already there, nothing to do.
+      if (!onlyDuplicateKeys(err)) throw err;
+    }
+    if (index === 0) {
+      await this.jobs.updateOne({ _id: uploadId, status: 'queued' }, { $set: { status: 'processing', startedAt: new Date() } });
+    }
+    await this.afterChunk(uploadId, index, rows.length);
+  }
+
+  private async afterChunk(uploadId: string, index: number, rows: number) {
+    const done = await this.scratch.chunkDone(uploadId, index, rows);
+    const { chunksTotal } = await this.scratch.progress(uploadId);
+    if (chunksTotal !== null && done >= chunksTotal) await this.ingest.enqueueFinalize(uploadId);
+  }
+
+  async finalize(uploadId: string): Promise<void> {
+    // One finalisation at a time across all workers: two uploads touching one campaign
+    // must not write its ranking from different snapshots in the wrong order.
+    await this.scratch.withLock('ingest-finalize', 10 * 60_000, 60_000, async () => {
+      const job = await this.jobs.findById(uploadId).lean();
+      if (!job || job.status === 'completed' || job.status === 'failed') return;
+      const failed = job.failureReason !== undefined;
+      const existing = await this.rankings.existing(job.campaigns);
+      const canUseUpload = !failed && (await this.scratch.hasLatest(uploadId));
+      const fresh = new Set(canUseUpload ? job.campaigns.filter((c) => !existing.has(c)) : []);
+      const totals = new Map();
+      if (fresh.size > 0) await this.calculator.fromUpload(uploadId, fresh, totals);
+      const history = job.campaigns.filter((c) => !fresh.has(c));
+      if (history.length > 0) await this.calculator.fromDatabase(history, totals);
+      await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals));
+
+      const { rowsWritten } = await this.scratch.progress(uploadId);
+      const landed = failed ? await this.rows.countDocuments({ uploadId }) : rowsWritten;
+      await this.jobs.updateOne(
+        { _id: uploadId },
+        { $set: { status: failed ? 'failed' : 'completed', finishedAt: new Date(), rowsWritten: landed, startedAt: job.startedAt ?? new Date() } },
+      );
+      await this.scratch.clear(uploadId);
+      this.logger.log(`upload ${uploadId} ${failed ? 'failed' : 'completed'}: ${landed} rows written, ${job.campaigns.length} campaign(s) re-ranked`);
+    });
+  }
+
+  /** A chunk out of attempts fails its upload; the rest still lands and is ranked. */
+  private async onFailed(job: Job, err: Error) {
+    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const data = job.data as Partial<ChunkJobData & FinalizeJobData>;
+    this.logger.error(`${job.name} job ${job.id} failed for good: ${err.message}`);
+    if (job.name !== INGEST_JOB.chunk || !data.uploadId) return;
+    try {
+      await this.jobs.updateOne(
+        { _id: data.uploadId },
+        { $set: { failureReason: `chunk ${data.index} (lines ${data.rows?.[0]?.[0]}–${data.rows?.at(-1)?.[0]}) could not be written: ${err.message}` } },
+      );
+      await this.afterChunk(data.uploadId, data.index ?? -1, 0);
+    } catch (e) {
+      this.logger.error(`could not record the failure of upload ${data.uploadId}: ${(e as Error).message}`);
+    }
+  }
+}

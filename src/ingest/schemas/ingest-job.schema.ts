@@ -1,0 +1,45 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+
+export type IngestStatus = 'queued' | 'processing' | 'completed' | 'failed';
+
+export class IngestError {
+  line!: number;
+  column!: string | null;
+  reason!: string;
+}
+
+/** One upload: its counts, its state and the first rejected rows. */
+@Schema({ collection: 'ingest_jobs', versionKey: false })
+export class IngestJob {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ required: true }) uploadSeq!: number;
+  @Prop({ required: true }) status!: IngestStatus;
+  @Prop() filename?: string;
+  @Prop({ default: 0 }) rowsTotal!: number;
+  @Prop({ default: 0 }) rowsAccepted!: number;
+  @Prop({ default: 0 }) rowsRejected!: number;
+  @Prop({ default: 0 }) rowsDuplicate!: number;
+  /** Accepted rows confirmed written by workers (set when the job ends). */
+  @Prop() rowsWritten?: number;
+  /** Unknown (null) while the file is still being read. */
+  @Prop({ type: Number, default: null }) chunksTotal!: number | null;
+  @Prop({ type: [String], default: [] }) campaigns!: string[];
+  @Prop({ type: [Object], default: [] }) firstErrors!: IngestError[];
+  @Prop({ default: 0 }) errorPages!: number;
+  @Prop() failureReason?: string;
+  @Prop({ required: true }) createdAt!: Date;
+  @Prop() startedAt?: Date;
+  @Prop() finishedAt?: Date;
+}
+export const IngestJobSchema = SchemaFactory.createForClass(IngestJob);
+
+/** Rejected rows in pages of ERROR_PAGE_SIZE, `_id` = `<uploadId>:<page>`. */
+@Schema({ collection: 'ingest_error_pages', versionKey: false, suppressReservedKeysWarning: true })
+export class IngestErrorPage {
+  @Prop({ type: String, required: true }) _id!: string;
+  @Prop({ type: [Object], required: true }) errors!: IngestError[];
+}
+export const IngestErrorPageSchema = SchemaFactory.createForClass(IngestErrorPage);
+
+export const ERROR_PAGE_SIZE = 1000;
+export const ERRORS_IN_STATUS = 50;
