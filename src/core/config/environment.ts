@@ -79,6 +79,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(64)
   INGEST_WORKER_CONCURRENCY = 2;
 
+  /** How long a worker holds a chunk before Bull considers it stalled and re-delivers it. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
+  QUEUE_LOCK_MS = 30_000;
+
   /** Ingest the bundled sample once when the database is empty (npm start). */
   @IsIn(['true', 'false'])
   INGEST_SAMPLE_ON_EMPTY: 'true' | 'false' = 'false';

@@ -17,10 +17,10 @@ import { INGEST_QUEUE } from './queue-names';
         redis: config.get('REDIS_URL', { infer: true }),
         prefix: 'influencer',
         settings: {
-          // A chunk is short work; a worker that died is noticed within ~30 s and its
-          // chunk re-delivered to another worker (writes are idempotent).
-          lockDuration: 30_000,
-          stalledInterval: 15_000,
+          // A chunk is short work; a worker that died is noticed within about 1.5 lock
+          // periods and its chunk re-delivered to another worker (writes are idempotent).
+          lockDuration: config.get('QUEUE_LOCK_MS', { infer: true }),
+          stalledInterval: Math.max(500, Math.floor(config.get('QUEUE_LOCK_MS', { infer: true }) / 2)),
           maxStalledCount: 5,
         },
       }),

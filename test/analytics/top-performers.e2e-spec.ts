@@ -1,0 +1,78 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { HEADER, ingest, top } from '../support/ingest-helpers';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
+
+describe('GET /top-performers (real FerretDB)', () => {
+  let app: NestExpressApplication;
+  beforeAll(async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('analytics') });
+    await ingest(
+      app,
+      [
+        HEADER,
+        'c1,b,p1,1,0,0,10', // b: 0.1
+        'c1,a,p2,2,0,0,20', // a: 0.1 (tie with b → a first)
+        'c1,top,p3,3,1,1,10', // 0.5
+        'c1,top,p4,0,0,0,10', // top total: 5/20 = 0.25
+        'c1,viral,p5,30,0,0,20', // 1.5: a rate above 1 is legal
+        'c2,x,p1,1,1,1,3',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => app?.close());
+
+  it('ranks by engagement rate desc, ties by influencerId, aggregating every row of a creator', async () => {
+    const ranking = await top(app, 'c1', 10);
+    expect(ranking.map((r) => [r.rank, r.influencerId, r.engagementRate])).toEqual([
+      [1, 'viral', 1.5],
+      [2, 'top', 0.25],
+      [3, 'a', 0.1],
+      [4, 'b', 0.1],
+    ]);
+    expect(ranking[1]).toMatchObject({ likes: 3, comments: 1, shares: 1, views: 20, posts: 2 });
+  });
+
+  it('defaults limit to 10 and honours it', async () => {
+    expect(await top(app, 'c1', 2)).toHaveLength(2);
+    const res = await request(app.getHttpServer()).get('/top-performers?campaignId=c1').expect(200);
+    expect(res.body).toHaveLength(4);
+  });
+
+  it('answers 200 [] for an unknown campaign', async () => {
+    expect(await top(app, 'nope')).toEqual([]);
+  });
+
+  it.each([
+    ['', /campaignId is required/],
+    ['campaignId=', /must not be empty/],
+    ['campaignId=%20', /must not be empty/],
+    ['campaignId=c1&campaignId=c2', /given once/],
+    ['campaignId[$ne]=x', /given once/],
+    ['campaignId[$gt]=', /given once/],
+    ['campaignId[__proto__][x]=1', /given once/],
+    ['campaignId[constructor]=x', /given once/],
+    [`campaignId=${'x'.repeat(201)}`, /at most 200/],
+    ['campaignId=c1&limit=0', /limit must be an integer between 1 and 100/],
+    ['campaignId=c1&limit=101', /limit/],
+    ['campaignId=c1&limit=99999999999999999999', /limit/],
+    ['campaignId=c1&limit=1.5', /limit/],
+    ['campaignId=c1&limit=1e2', /limit/],
+    ['campaignId=c1&limit=-1', /limit/],
+    ['campaignId=c1&limit=abc', /limit/],
+    ['campaignId=c1&limit=1&limit=2', /limit/],
+  ])('400s ?%s with a reason', async (qs, reason) => {
+    const res = await request(app.getHttpServer()).get(`/top-performers?${qs}`).expect(400);
+    expect(res.body.message.join(' ')).toMatch(reason);
+  });
+
+  it('lists campaigns with counts, paginated', async () => {
+    const res = await request(app.getHttpServer()).get('/campaigns?pageSize=1&page=2').expect(200);
+    expect(res.body).toEqual({
+      items: [{ campaignId: 'c2', influencers: 1, rows: 1, updatedAt: expect.any(String) }],
+      page: 2,
+      pageSize: 1,
+      total: 2,
+    });
+  });
+});
