@@ -11,6 +11,7 @@ import { QueueModule } from './core/queue/queue.module';
 import { RedisModule } from './core/redis/redis.module';
 import { IngestModule } from './ingest/ingest.module';
 import { AnalyticsModule } from './analytics/analytics.module';
+import { BriefModule } from './brief/brief.module';
 
 export interface AppModuleOptions {
   role: AppRole;
@@ -36,7 +37,7 @@ export class AppModule {
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 600 }] }),
         AnalyticsModule,
         IngestModule.register({ http: serveHttp, worker: role !== 'api' }),
-        ...(serveHttp ? [HealthModule] : []),
+        ...(serveHttp ? [HealthModule, BriefModule] : []),
       ],
       providers: serveHttp
         ? [

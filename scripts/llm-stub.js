@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// A local OpenAI-compatible chat-completions server for tests and manual runs.
+//   npm run llm:stub -- --port 4010 [--latency 200]
+//   then: OPENAI_API_KEY=stub OPENAI_BASE_URL=http://127.0.0.1:4010/v1 npm start
+// Tests script its answers: stub.script(['429', '500', 'ok', 'timeout', 'bad-json', 'wrong-shape', 'truncated']).
+'use strict';
+const http = require('node:http');
+
+const GOOD = {
+  caption: 'Meet the serum that does the glow for you. #ad',
+  hook_ideas: ['POV: your skin finally behaves', 'I tried it for 7 days', 'The 20-second routine'],
+  hashtags: ['#skincare', '#glowup', '#ad'],
+  cta: 'Tap the link for 20% off',
+  tone: 'Upbeat and candid',
+};
+
+function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
+  const state = { calls: 0, queue: [], latencyMs, requests: [] };
+  const reply = (res, status, body, headers = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const completion = (content) => ({
+    id: 'chatcmpl-stub',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: 'stub-model',
+    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+  });
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) return reply(res, 404, { error: { message: 'not found' } });
+      state.calls++;
+      try { state.requests.push(JSON.parse(body)); } catch { /* recorded as-is below */ }
+      const mode = state.queue.length ? state.queue.shift() : 'ok';
+      const send = () => {
+        switch (mode) {
+          case 'ok': return reply(res, 200, completion(JSON.stringify(GOOD)));
+          case '429': return reply(res, 429, { error: { message: 'rate limited' } }, { 'Retry-After': '0' });
+          case '500': return reply(res, 500, { error: { message: 'boom' } });
+          case '401': return reply(res, 401, { error: { message: 'bad key' } });
+          case 'bad-json': return reply(res, 200, completion('this is not json'));
+          case 'wrong-shape': return reply(res, 200, completion(JSON.stringify({ caption: 'x', hashtags: ['nohash'] })));
+          case 'truncated': res.writeHead(200, { 'Content-Type': 'application/json' }); return res.end('{"id":"chatcmpl-stub","choices":[{"mess');
+          case 'timeout': return; // never answers; the client's timeout fires
+          default: return reply(res, 500, { error: { message: `unknown stub mode ${mode}` } });
+        }
+      };
+      if (state.latencyMs > 0 && mode !== 'timeout') setTimeout(send, state.latencyMs);
+      else send();
+    });
+  });
+  return new Promise((resolve) => {
+    server.listen(port, '127.0.0.1', () => {
+      const { port: actual } = server.address();
+      resolve({
+        url: `http://127.0.0.1:${actual}/v1`,
+        get calls() { return state.calls; },
+        get requests() { return state.requests; },
+        script(modes) { state.queue.push(...modes); },
+        reset() { state.calls = 0; state.queue = []; state.requests = []; },
+        setLatency(ms) { state.latencyMs = ms; },
+        close() { server.closeAllConnections?.(); return new Promise((r) => server.close(() => r())); },
+      });
+    });
+  });
+}
+
+module.exports = { startLlmStub, GOOD };
+
+if (require.main === module) {
+  const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
+  startLlmStub({ port: arg('port', 4010), latencyMs: arg('latency', 0) }).then((s) => console.log(`LLM stub on ${s.url} (OPENAI_BASE_URL)`));
+}

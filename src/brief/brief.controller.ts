@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import {
+  ApiBadGatewayResponse,
+  ApiBadRequestResponse,
+  ApiGatewayTimeoutResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
+import { BriefService } from './brief.service';
+import { BriefDto } from './dto/brief.dto';
+import { GenerateBriefDto } from './dto/generate-brief.dto';
+import { BriefCacheInterceptor } from './interceptors/brief-cache.interceptor';
+import { BriefRetryInterceptor } from './interceptors/brief-retry.interceptor';
+
+@ApiTags('brief')
+@Controller()
+export class BriefController {
+  constructor(private readonly briefs: BriefService) {}
+
+  @Post('generate_brief')
+  @HttpCode(200)
+  // The cache is outside the retry loop: a hit never reaches the LLM, a failure is never stored.
+  @UseInterceptors(BriefCacheInterceptor, BriefRetryInterceptor)
+  @Throttle({ default: { limit: () => Number(process.env.BRIEF_RATE_LIMIT_PER_MIN ?? 60), ttl: 60_000 } })
+  @ApiOperation({
+    summary: 'Write an influencer brief',
+    description:
+      'Trend, persona and creative-angle tools feed an LLM (or the offline composer when no OPENAI_API_KEY is set). ' +
+      'Identical requests (ignoring case and extra spaces) are served from Redis for BRIEF_CACHE_TTL_S; see the X-Cache header.',
+  })
+  @ApiOkResponse({ type: BriefDto, headers: { 'X-Cache': { description: 'HIT or MISS', schema: { type: 'string' } } } })
+  @ApiBadRequestResponse({ description: 'Missing/invalid fields or unknown fields' })
+  @ApiTooManyRequestsResponse({ description: 'Rate limit (BRIEF_RATE_LIMIT_PER_MIN)' })
+  @ApiBadGatewayResponse({ description: 'The LLM failed or returned an unusable brief after every attempt' })
+  @ApiGatewayTimeoutResponse({ description: 'The LLM timed out on every attempt' })
+  generate(@Body() body: GenerateBriefDto): Promise<BriefDto> {
+    return this.briefs.generate(body);
+  }
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PROMPT_VERSION } from './brief-options';
+import { BriefDto } from './dto/brief.dto';
+import { GenerateBriefDto } from './dto/generate-brief.dto';
+import { LlmClient } from './llm/llm.client';
+import { OfflineBriefComposer } from './llm/offline-brief.composer';
+import { buildPrompt, PromptInput } from './llm/prompt';
+import {
+  CREATIVE_ANGLE,
+  PERSONA_CLASSIFIER,
+  TREND_FETCHER,
+  type CreativeAngle,
+  type PersonaClassifier,
+  type TrendFetcher,
+} from './tools/tool-types';
+
+/** Tools → prompt → LLM (or the offline composer) → the brief. One attempt per call. */
+@Injectable()
+export class BriefService {
+  constructor(
+    @Inject(TREND_FETCHER) private readonly trends: TrendFetcher,
+    @Inject(PERSONA_CLASSIFIER) private readonly personas: PersonaClassifier,
+    @Inject(CREATIVE_ANGLE) private readonly angles: CreativeAngle,
+    private readonly llm: LlmClient,
+    private readonly offline: OfflineBriefComposer,
+  ) {}
+
+  /** Part of the cache key: a different model writes a different brief. */
+  get modelName(): string {
+    return this.llm.configured ? this.llm.model : 'offline';
+  }
+
+  async generate(req: GenerateBriefDto): Promise<BriefDto> {
+    const [trends, persona, direction] = await Promise.all([
+      this.trends.trends(req.platform, req.product),
+      this.personas.classify(req.brand, req.product, req.platform),
+      this.angles.direction(req.brand, req.product, req.goal, req.platform),
+    ]);
+    const input: PromptInput = { ...req, trends, persona, direction };
+    let brief;
+    if (this.llm.configured) {
+      const { system, user } = buildPrompt(input);
+      brief = await this.llm.complete(system, user);
+    } else {
+      brief = this.offline.compose(input);
+    }
+    const hashtags = brief.hashtags.includes(trends.disclosure) ? brief.hashtags : [...brief.hashtags, trends.disclosure];
+    return {
+      ...brief,
+      hashtags,
+      persona: persona.description,
+      creative_angle: direction.angle,
+      disclosure: trends.disclosure,
+      meta: { model: this.modelName, promptVersion: PROMPT_VERSION, generatedAt: new Date().toISOString() },
+    };
+  }
+}

@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+
+/** Trimmed, inner spaces collapsed, case-folded. */
+export function normalizeField(v: unknown): string {
+  return String(v ?? '').normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/**
+ * sha256 of the normalised request plus model and prompt version. Field order is
+ * irrelevant: the fields are serialised in a fixed order.
+ */
+export function briefCacheKey(body: Record<string, unknown>, model: string, promptVersion: string): string {
+  const canonical = JSON.stringify([
+    normalizeField(body.brand),
+    normalizeField(body.product),
+    normalizeField(body.goal),
+    normalizeField(body.platform),
+    model,
+    promptVersion,
+  ]);
+  return `brief:${createHash('sha256').update(canonical).digest('hex')}`;
+}

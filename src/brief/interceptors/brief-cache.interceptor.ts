@@ -1,0 +1,78 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { Cache } from 'cache-manager';
+import type { Request, Response } from 'express';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { EnvironmentVariables } from '../../core/config/environment';
+import { withTimeout } from '../../core/health/with-timeout';
+import { PROMPT_VERSION } from '../brief-options';
+import { BriefService } from '../brief.service';
+import { briefCacheKey } from './brief-cache-key';
+
+const REDIS_BUDGET_MS = 300;
+
+/**
+ * Serves identical briefs from Redis for BRIEF_CACHE_TTL_S (header X-Cache: HIT|MISS).
+ * Only successes are stored. Concurrent identical misses in this process share one
+ * upstream call. With Redis down the request is served uncached (logged), not failed.
+ */
+@Injectable()
+export class BriefCacheInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(BriefCacheInterceptor.name);
+  private readonly ttlMs: number;
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly briefs: BriefService,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.ttlMs = config.get('BRIEF_CACHE_TTL_S', { infer: true }) * 1000;
+  }
+
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const key = briefCacheKey(req.body as Record<string, unknown>, this.briefs.modelName, PROMPT_VERSION);
+    return from(this.serve(key, res, next));
+  }
+
+  private async serve(key: string, res: Response, next: CallHandler): Promise<unknown> {
+    if (this.ttlMs > 0) {
+      const hit = await this.read(key);
+      if (hit !== undefined) {
+        res.setHeader('X-Cache', 'HIT');
+        return hit;
+      }
+    }
+    res.setHeader('X-Cache', 'MISS');
+    let shared = this.inFlight.get(key);
+    if (!shared) {
+      shared = lastValueFrom(next.handle()).then(async (brief) => {
+        if (this.ttlMs > 0) await this.write(key, brief);
+        return brief;
+      });
+      this.inFlight.set(key, shared);
+      void shared.finally(() => this.inFlight.delete(key)).catch(() => undefined);
+    }
+    return shared;
+  }
+
+  private async read(key: string): Promise<unknown> {
+    try {
+      return (await withTimeout(this.cache.get(key), REDIS_BUDGET_MS, 'cache read')) ?? undefined;
+    } catch (err) {
+      this.logger.warn(`brief cache unavailable, serving uncached: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+
+  private async write(key: string, value: unknown): Promise<void> {
+    try {
+      await withTimeout(this.cache.set(key, value, this.ttlMs), REDIS_BUDGET_MS, 'cache write');
+    } catch (err) {
+      this.logger.warn(`brief not cached: ${(err as Error).message}`);
+    }
+  }
+}

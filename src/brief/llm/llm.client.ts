@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import OpenAI from 'openai';
+import { EnvironmentVariables } from '../../core/config/environment';
+import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
+import { LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
+
+/**
+ * One attempt at an OpenAI-compatible chat completion (OpenAI, OpenRouter, Ollama, vLLM…).
+ * The SDK's own retries are off: BriefRetryInterceptor is the single retry policy.
+ */
+@Injectable()
+export class LlmClient {
+  private readonly logger = new Logger(LlmClient.name);
+  private readonly client: OpenAI | null;
+  readonly model: string;
+  private readonly timeoutMs: number;
+  /** Servers without json_schema support get json_object after their first refusal. */
+  private structuredOutputs = true;
+
+  constructor(config: ConfigService<EnvironmentVariables, true>) {
+    const apiKey = config.get('OPENAI_API_KEY', { infer: true });
+    this.model = config.get('LLM_MODEL', { infer: true });
+    this.timeoutMs = config.get('LLM_TIMEOUT_MS', { infer: true });
+    this.client = apiKey
+      ? new OpenAI({
+          apiKey,
+          baseURL: config.get('OPENAI_BASE_URL', { infer: true }) || undefined,
+          // Our own timer (below) is authoritative; the SDK's is a backstop.
+          timeout: config.get('LLM_TIMEOUT_MS', { infer: true }) + 1000,
+          maxRetries: 0,
+        })
+      : null;
+  }
+
+  get configured(): boolean {
+    return this.client !== null;
+  }
+
+  async complete(system: string, user: string): Promise<LlmBrief> {
+    if (!this.client) throw new Error('no LLM configured');
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    try {
+      const res = await this.client.chat.completions.create({
+        model: this.model,
+        temperature: 0.7,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ],
+        response_format: this.structuredOutputs
+          ? { type: 'json_schema', json_schema: { name: 'influencer_brief', strict: true, schema: LLM_BRIEF_JSON_SCHEMA as unknown as Record<string, unknown> } }
+          : { type: 'json_object' },
+      }, { signal: abort.signal });
+      return parseLlmBrief(res.choices[0]?.message?.content);
+    } catch (err) {
+      // Decided by our own timer: how an aborted fetch surfaces differs between runtimes.
+      if (abort.signal.aborted) throw new LlmTimeoutError(`the LLM did not answer within ${this.timeoutMs} ms`);
+      throw this.classify(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private classify(err: unknown): Error {
+    if (err instanceof LlmError) return err;
+    if (err instanceof OpenAI.APIConnectionTimeoutError || (err instanceof Error && /timed? ?out/i.test(err.message))) {
+      return new LlmTimeoutError('the LLM did not answer in time');
+    }
+    if (err instanceof SyntaxError) return new LlmInvalidOutputError('the LLM returned a body that is not valid JSON');
+    if (err instanceof OpenAI.APIError) {
+      const status = err.status;
+      if (status === 400 && this.structuredOutputs && /response_format|json_schema/i.test(err.message)) {
+        this.logger.warn('LLM server refused json_schema; using json_object from now on');
+        this.structuredOutputs = false;
+        return new LlmUpstreamError('the LLM server does not support json_schema output; retrying with json_object', 503);
+      }
+      const retryAfter = Number(err.headers?.get?.('retry-after'));
+      return new LlmUpstreamError(
+        status === undefined ? `could not reach the LLM (${err.message})` : `the LLM answered HTTP ${status}`,
+        status,
+        Number.isFinite(retryAfter) ? retryAfter : undefined,
+      );
+    }
+    return new LlmUpstreamError(`could not reach the LLM (${err instanceof Error ? err.message : String(err)})`, undefined);
+  }
+}

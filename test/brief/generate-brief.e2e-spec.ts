@@ -1,0 +1,162 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startLlmStub } = require('../../scripts/llm-stub.js');
+
+type Stub = { url: string; calls: number; requests: Array<Record<string, unknown>>; script(m: string[]): void; reset(): void; close(): Promise<void> };
+
+/** A brand no earlier test used, so cache hits are only those a test makes itself. */
+const body = (over: Record<string, unknown> = {}) => ({ brand: `Glow Labs ${randomBytes(4).toString('hex')}`, product: 'Vitamin C serum', goal: 'awareness', platform: 'tiktok', ...over });
+
+describe('POST /generate_brief through the openai SDK against an HTTP stub (real Redis)', () => {
+  let app: NestExpressApplication;
+  let stub: Stub;
+  const post = (b: object) => request(app.getHttpServer()).post('/generate_brief').send(b);
+
+  beforeAll(async () => {
+    stub = await startLlmStub();
+    app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('brief'),
+      OPENAI_API_KEY: 'sk-test-not-a-real-key',
+      OPENAI_BASE_URL: stub.url,
+      LLM_MODEL: 'stub-model',
+      LLM_TIMEOUT_MS: '400',
+      LLM_MAX_ATTEMPTS: '3',
+      BRIEF_RATE_LIMIT_PER_MIN: '1000',
+    });
+  });
+  beforeEach(() => stub.reset());
+  afterAll(async () => {
+    await app?.close();
+    await stub?.close();
+  });
+
+  it('returns the brief with the spec fields, the tools output and meta; then serves it from Redis', async () => {
+    const b = body();
+    const miss = await post(b).expect(200);
+    expect(miss.headers['x-cache']).toBe('MISS');
+    expect(miss.body).toMatchObject({
+      caption: expect.any(String),
+      cta: expect.any(String),
+      tone: expect.any(String),
+      persona: expect.stringMatching(/Gen Z/),
+      creative_angle: expect.any(String),
+      disclosure: '#ad',
+      meta: { model: 'stub-model', promptVersion: 'brief-v1' },
+    });
+    expect(miss.body.hook_ideas.length).toBeGreaterThanOrEqual(3);
+    expect(miss.body.hook_ideas.length).toBeLessThanOrEqual(5);
+    expect(miss.body.hashtags.every((h: string) => h.startsWith('#'))).toBe(true);
+    expect(stub.calls).toBe(1);
+    // The request goes out as structured output, brand text as delimited data.
+    expect(stub.requests[0]).toMatchObject({ model: 'stub-model', response_format: { type: 'json_schema' } });
+    expect(JSON.stringify(stub.requests[0])).toContain('<data>');
+
+    const hit = await post({ platform: ' TikTok ', goal: 'AWARENESS', product: '  vitamin   c SERUM ', brand: b.brand.toUpperCase() }).expect(200);
+    expect(hit.headers['x-cache']).toBe('HIT');
+    expect(hit.body).toEqual(miss.body);
+    expect(stub.calls).toBe(1);
+  });
+
+  it('retries 429 (Retry-After) then succeeds', async () => {
+    stub.script(['429']);
+    const res = await post(body()).expect(200);
+    expect(stub.calls).toBe(2);
+    expect(res.headers['x-cache']).toBe('MISS');
+  });
+
+  it('retries invalid JSON then valid', async () => {
+    stub.script(['bad-json']);
+    await post(body()).expect(200);
+    expect(stub.calls).toBe(2);
+  });
+
+  it('gives 502 after three 500s, and does not cache the failure', async () => {
+    const b = body();
+    stub.script(['500', '500', '500']);
+    const res = await post(b).expect(502);
+    expect(res.body.message).toMatch(/after 3 attempt/);
+    expect(stub.calls).toBe(3);
+    const again = await post(b).expect(200);
+    expect(again.headers['x-cache']).toBe('MISS');
+  });
+
+  it('gives 502 for output of the wrong shape on every attempt', async () => {
+    stub.script(['wrong-shape', 'wrong-shape', 'truncated']);
+    const res = await post(body()).expect(502);
+    expect(res.body.message).toMatch(/unusable brief|failed/);
+  });
+
+  it('gives 504 when every attempt times out', async () => {
+    stub.script(['timeout', 'timeout', 'timeout']);
+    const res = await post(body());
+    expect(res.body).toMatchObject({ statusCode: 504 });
+    expect(res.body.message).toMatch(/did not answer in time/);
+    expect(stub.calls).toBe(3);
+  });
+
+  it('does not retry a 401 from the LLM', async () => {
+    stub.script(['401']);
+    await post(body()).expect(502);
+    expect(stub.calls).toBe(1);
+  });
+
+  it('calls the LLM once for concurrent identical requests', async () => {
+    const b = body();
+    const results = await Promise.all(Array.from({ length: 5 }, () => post(b)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(stub.calls).toBe(1);
+  });
+
+  it.each([
+    [{}, /brand is required/],
+    [{ brand: '' }, /brand must be 1 to 100/],
+    [{ brand: 'x'.repeat(101) }, /brand must be 1 to 100/],
+    [{ product: 42 }, /product must be a string/],
+    [{ goal: 'world domination' }, /goal must be one of/],
+    [{ platform: 'myspace' }, /platform must be one of/],
+    [{ platform: ['tiktok'] }, /platform must be a string/],
+    [{ brand: { $ne: 1 } }, /brand must be a string/],
+    [{ extra: 'field' }, /property extra should not exist/],
+  ])('400s %j', async (over, reason) => {
+    const b = Object.keys(over).length === 0 ? {} : body(over);
+    const res = await post(b).expect(400);
+    expect(JSON.stringify(res.body.message)).toMatch(reason);
+    expect(stub.calls).toBe(0);
+  });
+
+  it('400s a JSON array body', async () => {
+    await request(app.getHttpServer()).post('/generate_brief').send([body()]).expect(400);
+  });
+});
+
+describe('POST /generate_brief without an LLM or without Redis', () => {
+  it('composes an offline brief when no OPENAI_API_KEY is set', async () => {
+    const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: '' });
+    try {
+      const res = await request(app.getHttpServer()).post('/generate_brief').send(body({ platform: 'youtube', goal: 'conversions' })).expect(200);
+      expect(res.body.meta.model).toBe('offline');
+      expect(res.body.disclosure).toBe('#sponsored');
+      expect(res.body.hashtags).toContain('#sponsored');
+      expect(res.body.hook_ideas.length).toBeGreaterThanOrEqual(3);
+      expect(res.body.cta).toMatch(/Vitamin C serum/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('serves uncached (200, X-Cache MISS) when Redis is unreachable', async () => {
+    const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: '', REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const b = body();
+      const first = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(200);
+      expect(first.headers['x-cache']).toBe('MISS');
+      const second = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(200);
+      expect(second.headers['x-cache']).toBe('MISS');
+    } finally {
+      await app.close();
+    }
+  });
+});
