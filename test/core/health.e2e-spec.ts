@@ -32,3 +32,22 @@ describe('GET /health (real FerretDB + Redis)', () => {
     await request(app.getHttpServer()).get('/docs-json').expect(200);
   });
 });
+
+describe('API keys (API_KEYS set)', () => {
+  let app: NestExpressApplication;
+  beforeAll(async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('keys'), API_KEYS: 'alpha-key, beta-key' });
+  });
+  afterAll(async () => app?.close());
+
+  it('answers 401 without X-API-Key, 403 with a wrong one, 200 with any configured key', async () => {
+    const server = app.getHttpServer();
+    const res401 = await request(server).get('/top-performers?campaignId=x').expect(401);
+    expect(res401.body.message).toMatch(/Missing X-API-Key/);
+    await request(server).get('/top-performers?campaignId=x').set('X-API-Key', 'alpha-kez').expect(403);
+    await request(server).get('/top-performers?campaignId=x').set('X-API-Key', 'alpha-key').expect(200);
+    await request(server).get('/top-performers?campaignId=x').set('X-API-Key', 'beta-key').expect(200);
+    await request(server).post('/generate_brief').send({}).expect(401);
+    await request(server).post('/ingest').expect(401);
+  });
+});
