@@ -2,12 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { ConfigModule } from '@nestjs/config';
-import { AppRole, validateEnvironment } from './core/config/environment';
+import { apiKeys, AppRole, validateEnvironment } from './core/config/environment';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
 import { ApiKeyGuard } from './core/http/api-key.guard';
 import { LoggingModule } from './core/http/logging.module';
 import { QueueModule } from './core/queue/queue.module';
+import { QueueDashboardModule } from './core/queue/queue-dashboard.module';
 import { RedisModule } from './core/redis/redis.module';
 import { IngestModule } from './ingest/ingest.module';
 import { AnalyticsModule } from './analytics/analytics.module';
@@ -25,6 +26,7 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot({ role }: AppModuleOptions): DynamicModule {
     const serveHttp = role !== 'worker';
+    const keys = apiKeys(validateEnvironment(process.env));
     return {
       module: AppModule,
       imports: [
@@ -37,7 +39,7 @@ export class AppModule {
         ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 600 }] }),
         AnalyticsModule,
         IngestModule.register({ http: serveHttp, worker: role !== 'api' }),
-        ...(serveHttp ? [HealthModule, BriefModule] : []),
+        ...(serveHttp ? [HealthModule, BriefModule, QueueDashboardModule.register(keys)] : []),
       ],
       providers: serveHttp
         ? [

@@ -31,6 +31,12 @@ describe('GET /health (real FerretDB + Redis)', () => {
     await request(app.getHttpServer()).get('/health').expect(200);
     await request(app.getHttpServer()).get('/docs-json').expect(200);
   });
+
+  it('serves the queue dashboard at /queues when no keys are set', async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('health'), API_KEYS: '' });
+    const res = await request(app.getHttpServer()).get('/queues').expect(200);
+    expect(res.text).toMatch(/<html/i);
+  });
 });
 
 describe('API keys (API_KEYS set)', () => {
@@ -49,5 +55,10 @@ describe('API keys (API_KEYS set)', () => {
     await request(server).get('/top-performers?campaignId=x').set('X-API-Key', 'beta-key').expect(200);
     await request(server).post('/generate_brief').send({}).expect(401);
     await request(server).post('/ingest').expect(401);
+    await request(server).get('/queues').expect(401);
+    await request(server).get('/queues').set('X-API-Key', 'nope').expect(403);
+    const board = await request(server).get('/queues').set('X-API-Key', 'beta-key');
+    expect(board.status).toBe(200);
+    expect(board.text).toMatch(/<html/i);
   });
 });
