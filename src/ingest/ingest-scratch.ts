@@ -68,12 +68,33 @@ export class IngestScratch {
     return this.redis.scard(this.key(uploadId, 'done'));
   }
 
-  async progress(uploadId: string): Promise<{ chunksDone: number; chunksTotal: number | null; rowsWritten: number }> {
+  /**
+   * Workers record start and failure here, not on the job document: FerretDB 1.x applies
+   * concurrent updates of one document as read-modify-write, so a second writer would
+   * lose the API's counts. The job document has one writer at a time (API, then finalize).
+   */
+  async markStarted(uploadId: string): Promise<void> {
+    const meta = this.key(uploadId, 'meta');
+    await this.redis.multi().hsetnx(meta, 'startedAt', new Date().toISOString()).expire(meta, TTL_S).exec();
+  }
+
+  async markFailed(uploadId: string, reason: string): Promise<void> {
+    const meta = this.key(uploadId, 'meta');
+    await this.redis.multi().hsetnx(meta, 'failureReason', reason).expire(meta, TTL_S).exec();
+  }
+
+  async progress(uploadId: string): Promise<{ chunksDone: number; chunksTotal: number | null; rowsWritten: number; startedAt?: Date; failureReason?: string }> {
     const [done, meta] = await Promise.all([
       this.redis.scard(this.key(uploadId, 'done')),
-      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten'),
+      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason'),
     ]);
-    return { chunksDone: done, chunksTotal: meta[0] === null ? null : Number(meta[0]), rowsWritten: Number(meta[1] ?? 0) };
+    return {
+      chunksDone: done,
+      chunksTotal: meta[0] === null ? null : Number(meta[0]),
+      rowsWritten: Number(meta[1] ?? 0),
+      ...(meta[2] !== null && { startedAt: new Date(meta[2]) }),
+      ...(meta[3] !== null && { failureReason: meta[3] }),
+    };
   }
 
   async clear(uploadId: string): Promise<void> {

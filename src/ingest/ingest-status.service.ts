@@ -25,11 +25,17 @@ export class IngestStatusService {
     const finished = job.status === 'completed' || job.status === 'failed';
     let progress = finished ? 1 : 0;
     let rowsWritten = job.rowsWritten ?? 0;
+    let status = job.status;
+    let startedAt = job.startedAt ?? null;
     if (!finished) {
       // Live figures come from Redis; if it is away, the stored ones are still an answer.
       const live = await this.scratch.progress(jobId).catch(() => null);
       if (live) {
         rowsWritten = live.rowsWritten;
+        if (live.startedAt) {
+          status = 'processing';
+          startedAt = live.startedAt;
+        }
         // Reading the file and writing chunks overlap; finishing (ranking) is the last 5 %.
         if (live.chunksTotal !== null && live.chunksTotal > 0) progress = (0.95 * live.chunksDone) / live.chunksTotal;
         else if (job.rowsAccepted > 0) progress = (0.95 * rowsWritten) / Math.max(job.rowsAccepted, rowsWritten);
@@ -37,7 +43,7 @@ export class IngestStatusService {
     }
     return {
       jobId: job._id,
-      status: job.status,
+      status,
       filename: job.filename,
       rowsTotal: job.rowsTotal,
       rowsAccepted: job.rowsAccepted,
@@ -46,7 +52,7 @@ export class IngestStatusService {
       rowsWritten,
       progress: Math.min(1, Math.round(progress * 1000) / 1000),
       createdAt: job.createdAt,
-      startedAt: job.startedAt ?? null,
+      startedAt,
       finishedAt: job.finishedAt ?? null,
       ...(job.failureReason !== undefined && { failureReason: job.failureReason }),
       errors: job.firstErrors,

@@ -78,9 +78,7 @@ export class IngestWorker implements OnModuleInit {
       // Rows this chunk wrote on an earlier delivery: already there, nothing to do.
       if (!onlyDuplicateKeys(err)) throw err;
     }
-    if (index === 0) {
-      await this.jobs.updateOne({ _id: uploadId, status: 'queued' }, { $set: { status: 'processing', startedAt: new Date() } });
-    }
+    await this.scratch.markStarted(uploadId);
     await this.afterChunk(uploadId, index, rows.length);
   }
 
@@ -96,7 +94,9 @@ export class IngestWorker implements OnModuleInit {
     await this.scratch.withLock('ingest-finalize', 10 * 60_000, 60_000, async () => {
       const job = await this.jobs.findById(uploadId).lean();
       if (!job || job.status === 'completed' || job.status === 'failed') return;
-      const failed = job.failureReason !== undefined;
+      const live = await this.scratch.progress(uploadId);
+      const failureReason = job.failureReason ?? live.failureReason;
+      const failed = failureReason !== undefined;
       const existing = await this.rankings.existing(job.campaigns);
       const canUseUpload = !failed && (await this.scratch.hasLatest(uploadId));
       const fresh = new Set(canUseUpload ? job.campaigns.filter((c) => !existing.has(c)) : []);
@@ -106,11 +106,18 @@ export class IngestWorker implements OnModuleInit {
       if (history.length > 0) await this.calculator.fromDatabase(history, totals);
       await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals));
 
-      const { rowsWritten } = await this.scratch.progress(uploadId);
-      const landed = failed ? await this.rows.countDocuments({ uploadId }) : rowsWritten;
+      const landed = failed ? await this.rows.countDocuments({ uploadId }) : live.rowsWritten;
       await this.jobs.updateOne(
         { _id: uploadId },
-        { $set: { status: failed ? 'failed' : 'completed', finishedAt: new Date(), rowsWritten: landed, startedAt: job.startedAt ?? new Date() } },
+        {
+          $set: {
+            status: failed ? 'failed' : 'completed',
+            finishedAt: new Date(),
+            rowsWritten: landed,
+            startedAt: live.startedAt ?? job.startedAt ?? new Date(),
+            ...(failed && { failureReason }),
+          },
+        },
       );
       await this.scratch.clear(uploadId);
       this.logger.log(`upload ${uploadId} ${failed ? 'failed' : 'completed'}: ${landed} rows written, ${job.campaigns.length} campaign(s) re-ranked`);
@@ -124,9 +131,9 @@ export class IngestWorker implements OnModuleInit {
     this.logger.error(`${job.name} job ${job.id} failed for good: ${err.message}`);
     if (job.name !== INGEST_JOB.chunk || !data.uploadId) return;
     try {
-      await this.jobs.updateOne(
-        { _id: data.uploadId },
-        { $set: { failureReason: `chunk ${data.index} (lines ${data.rows?.[0]?.[0]}–${data.rows?.at(-1)?.[0]}) could not be written: ${err.message}` } },
+      await this.scratch.markFailed(
+        data.uploadId,
+        `chunk ${data.index} (lines ${data.rows?.[0]?.[0]}–${data.rows?.at(-1)?.[0]}) could not be written: ${err.message}`,
       );
       await this.afterChunk(data.uploadId, data.index ?? -1, 0);
     } catch (e) {
