@@ -51,8 +51,11 @@ export class IngestWorker implements OnModuleInit {
 
   onModuleInit() {
     // Registered by hand (not @Process) so INGEST_WORKER_CONCURRENCY is read at run time.
-    void this.queue.process(INGEST_JOB.chunk, this.concurrency, (job: Job<ChunkJobData>) => this.writeChunk(job.data));
-    void this.queue.process(INGEST_JOB.finalize, 1, (job: Job<FinalizeJobData>) => this.finalize(job.data.uploadId));
+    // process() settles only when the queue closes; on shutdown it rejects with
+    // "Connection is closed", which is expected and must not surface as unhandled.
+    const stopped = (err: Error) => this.logger.debug(`queue consumer stopped: ${err.message}`);
+    this.queue.process(INGEST_JOB.chunk, this.concurrency, (job: Job<ChunkJobData>) => this.writeChunk(job.data)).catch(stopped);
+    this.queue.process(INGEST_JOB.finalize, 1, (job: Job<FinalizeJobData>) => this.finalize(job.data.uploadId)).catch(stopped);
     this.queue.on('failed', (job: Job, err: Error) => void this.onFailed(job, err));
   }
 
