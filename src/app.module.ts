@@ -26,7 +26,8 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot({ role }: AppModuleOptions): DynamicModule {
     const serveHttp = role !== 'worker';
-    const keys = apiKeys(validateEnvironment(process.env));
+    // main.ts has validated the environment already; splitting the list is all that is left.
+    const keys = apiKeys({ API_KEYS: process.env.API_KEYS });
     return {
       module: AppModule,
       imports: [
