@@ -19,7 +19,7 @@ import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkJobData, FinalizeJobData, packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
 import { parseRecordFields, readCsvRecords } from './csv/csv-records';
-import { EngagementRow, isBlankRecord, validateRow } from './csv/row-validator';
+import { classifyRecord, EngagementRow, isBlankRecord } from './csv/row-validator';
 import { IngestScratch } from './ingest-scratch';
 import {
   ERROR_PAGE_SIZE,
@@ -101,41 +101,33 @@ export class IngestService {
     let chunk: EngagementRow[] = [];
     try {
       for (let r = await records.next(); !r.done; r = await records.next()) {
-        const rec = r.value;
-        if (rec.error) {
-          state.reject([{ line: rec.line, column: null, reason: rec.error }]);
-        } else {
-          const parsed = parseRecordFields(rec.text);
-          if (!parsed.ok) {
-            state.reject([{ line: rec.line, column: null, reason: parsed.reason }]);
-          } else if (!isBlankRecord(parsed.fields)) {
-            const result = validateRow(parsed.fields, layout, rec.line);
-            if (result.ok) {
-              state.accept(result.row);
-              chunk.push(result.row);
-              if (chunk.length >= this.chunkRows) {
-                await this.sendChunk(state, uploadSeq, chunk);
-                chunk = [];
-              }
-            } else {
-              state.reject(result.errors);
-            }
+        const outcome = classifyRecord(r.value, layout);
+        if (outcome.kind === 'rejected') state.reject(outcome.errors);
+        if (outcome.kind === 'row') {
+          state.accept(outcome.row);
+          chunk.push(outcome.row);
+          if (chunk.length >= this.chunkRows) {
+            await this.sendChunk(state, uploadSeq, chunk);
+            chunk = [];
           }
         }
         if (state.pendingErrors.length >= ERROR_PAGE_SIZE) await this.flushErrors(state);
       }
-      if (state.rowsTotal === 0) {
-        await this.jobs.deleteOne({ _id: uploadId });
-        throw new BadRequestException('The file has a header but no data rows');
+      if (state.rowsTotal > 0) {
+        if (chunk.length > 0) await this.sendChunk(state, uploadSeq, chunk);
+        await this.flushErrors(state, true);
+        await this.jobs.updateOne({ _id: uploadId }, { $set: { ...state.summary(), chunksTotal: state.chunks } });
+        const done = await this.scratch.setChunksTotal(uploadId, state.chunks);
+        if (done >= state.chunks) await this.enqueueFinalize(uploadId);
       }
-      if (chunk.length > 0) await this.sendChunk(state, uploadSeq, chunk);
-      await this.flushErrors(state, true);
-      await this.jobs.updateOne({ _id: uploadId }, { $set: { ...state.summary(), chunksTotal: state.chunks } });
-      const done = await this.scratch.setChunksTotal(uploadId, state.chunks);
-      if (done >= state.chunks) await this.enqueueFinalize(uploadId);
     } catch (err) {
       await this.abort(state, err);
       throw err;
+    }
+    if (state.rowsTotal === 0) {
+      // Nothing was queued or recorded for it: the upload simply never existed.
+      await this.jobs.deleteOne({ _id: uploadId });
+      throw new BadRequestException('The file has a header but no data rows');
     }
     this.logger.log(`upload ${uploadId}: ${state.rowsAccepted}/${state.rowsTotal} rows accepted in ${state.chunks} chunk(s)`);
     return { jobId: uploadId, status: 'queued', statusUrl: `/ingest/${uploadId}` };

@@ -1,5 +1,5 @@
 import { checkHeader, HeaderLayout } from './csv-header';
-import { isBlankRecord, rowKey, validateRow } from './row-validator';
+import { classifyRecord, isBlankRecord, rowKey, validateRow } from './row-validator';
 
 const header = ['campaignId', 'influencerId', 'postId', 'platform', 'postedAt', 'likes', 'comments', 'shares', 'views'];
 const layout = (fields = header): HeaderLayout => {
@@ -114,5 +114,16 @@ describe('isBlankRecord', () => {
     expect(isBlankRecord([])).toBe(true);
     expect(isBlankRecord(['  '])).toBe(true);
     expect(isBlankRecord(['', ''])).toBe(false);
+  });
+});
+
+describe('classifyRecord', () => {
+  const l = layout();
+  it('skips blank lines, rejects unreadable records with their line, validates the rest', () => {
+    expect(classifyRecord({ line: 4, text: '   ' }, l)).toEqual({ kind: 'blank' });
+    expect(classifyRecord({ line: 5, text: '', error: 'too long' }, l)).toEqual({ kind: 'rejected', errors: [{ line: 5, column: null, reason: 'too long' }] });
+    expect(classifyRecord({ line: 6, text: '"a"x,b' }, l)).toEqual({ kind: 'rejected', errors: [{ line: 6, column: null, reason: expect.stringMatching(/malformed CSV quoting/) }] });
+    expect(classifyRecord({ line: 7, text: row().join(',') }, l)).toMatchObject({ kind: 'row', row: { line: 7, campaignId: 'campaign_6' } });
+    expect(classifyRecord({ line: 8, text: row({ views: '0' }).join(',') }, l)).toMatchObject({ kind: 'rejected', errors: [{ line: 8, column: 'views' }] });
   });
 });

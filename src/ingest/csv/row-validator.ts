@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ColumnName, HeaderLayout } from './csv-header';
+import { parseRecordFields } from './csv-records';
 
 export interface RowError {
   line: number;
@@ -145,4 +146,16 @@ export function validateRow(fields: string[], layout: HeaderLayout, line: number
     views: views.value!,
   };
   return { ok: true, row: { line, key: rowKey(row), ...row } };
+}
+
+export type RecordOutcome = { kind: 'blank' } | { kind: 'row'; row: EngagementRow } | { kind: 'rejected'; errors: RowError[] };
+
+/** One data record of the file, from its raw text to an accepted row, a rejection or nothing (blank line). */
+export function classifyRecord(record: { line: number; text: string; error?: string }, layout: HeaderLayout): RecordOutcome {
+  if (record.error) return { kind: 'rejected', errors: [{ line: record.line, column: null, reason: record.error }] };
+  const parsed = parseRecordFields(record.text);
+  if (!parsed.ok) return { kind: 'rejected', errors: [{ line: record.line, column: null, reason: parsed.reason }] };
+  if (isBlankRecord(parsed.fields)) return { kind: 'blank' };
+  const result = validateRow(parsed.fields, layout, record.line);
+  return result.ok ? { kind: 'row', row: result.row } : { kind: 'rejected', errors: result.errors };
 }
