@@ -6,6 +6,14 @@ import { EngagementRow } from './csv/row-validator';
 const TTL_S = 7 * 24 * 3600;
 const SEP = '\u0001';
 
+// KEYS: done set, meta hash. ARGV: chunk index, rows, now (ISO), ttl seconds.
+const CHUNK_DONE_SCRIPT = `
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2]) end
+redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return {redis.call('SCARD', KEYS[1]), redis.call('HGET', KEYS[2], 'chunksTotal')}`;
+
 /**
  * Per-upload working state in Redis, shared by the API process that reads the file and
  * the workers that write it (no shared disk is assumed). Expires on its own.
@@ -51,15 +59,23 @@ export class IngestScratch {
     return (await this.redis.exists(this.key(uploadId, 'latest'))) === 1;
   }
 
-  /** Marks a chunk written; `rows` counts once however often the chunk is re-delivered. */
-  async chunkDone(uploadId: string, index: number, rows: number): Promise<number> {
-    const done = this.key(uploadId, 'done');
-    const meta = this.key(uploadId, 'meta');
-    const added = await this.redis.sadd(done, String(index));
-    if (added === 1) await this.redis.hincrby(meta, 'rowsWritten', rows);
-    await this.redis.expire(done, TTL_S);
-    await this.redis.expire(meta, TTL_S);
-    return this.redis.scard(done);
+  /**
+   * Marks a chunk written (and the upload started), in one atomic step: `rows` counts
+   * once however often the chunk is re-delivered. Returns what the caller needs to tell
+   * whether this was the last chunk.
+   */
+  async chunkDone(uploadId: string, index: number, rows: number): Promise<{ chunksDone: number; chunksTotal: number | null }> {
+    const [done, total] = (await this.redis.eval(
+      CHUNK_DONE_SCRIPT,
+      2,
+      this.key(uploadId, 'done'),
+      this.key(uploadId, 'meta'),
+      String(index),
+      rows,
+      new Date().toISOString(),
+      TTL_S,
+    )) as [number, string | null];
+    return { chunksDone: done, chunksTotal: total === null ? null : Number(total) };
   }
 
   async setChunksTotal(uploadId: string, total: number): Promise<number> {
@@ -69,15 +85,11 @@ export class IngestScratch {
   }
 
   /**
-   * Workers record start and failure here, not on the job document: FerretDB 1.x applies
-   * concurrent updates of one document as read-modify-write, so a second writer would
-   * lose the API's counts. The job document has one writer at a time (API, then finalize).
+   * Workers record start (chunkDone) and failure here, not on the job document: FerretDB
+   * 1.x applies concurrent updates of one document as read-modify-write, so a second
+   * writer would lose the API's counts. The job document has one writer at a time (API,
+   * then finalize).
    */
-  async markStarted(uploadId: string): Promise<void> {
-    const meta = this.key(uploadId, 'meta');
-    await this.redis.multi().hsetnx(meta, 'startedAt', new Date().toISOString()).expire(meta, TTL_S).exec();
-  }
-
   async markFailed(uploadId: string, reason: string): Promise<void> {
     const meta = this.key(uploadId, 'meta');
     await this.redis.multi().hsetnx(meta, 'failureReason', reason).expire(meta, TTL_S).exec();

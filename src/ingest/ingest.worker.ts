@@ -81,14 +81,12 @@ export class IngestWorker implements OnModuleInit {
       // Rows this chunk wrote on an earlier delivery: already there, nothing to do.
       if (!onlyDuplicateKeys(err)) throw err;
     }
-    await this.scratch.markStarted(uploadId);
     await this.afterChunk(uploadId, index, rows.length);
   }
 
   private async afterChunk(uploadId: string, index: number, rows: number) {
-    const done = await this.scratch.chunkDone(uploadId, index, rows);
-    const { chunksTotal } = await this.scratch.progress(uploadId);
-    if (chunksTotal !== null && done >= chunksTotal) await this.ingest.enqueueFinalize(uploadId);
+    const { chunksDone, chunksTotal } = await this.scratch.chunkDone(uploadId, index, rows);
+    if (chunksTotal !== null && chunksDone >= chunksTotal) await this.ingest.enqueueFinalize(uploadId);
   }
 
   async finalize(uploadId: string): Promise<void> {
