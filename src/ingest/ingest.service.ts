@@ -14,7 +14,7 @@ import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../core/config/environment';
-import { withTimeout } from '../core/health/with-timeout';
+import { withTimeout } from '../core/with-timeout';
 import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkJobData, FinalizeJobData, packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';

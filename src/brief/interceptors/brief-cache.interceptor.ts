@@ -5,7 +5,7 @@ import type { Cache } from 'cache-manager';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EnvironmentVariables } from '../../core/config/environment';
-import { withTimeout } from '../../core/health/with-timeout';
+import { withTimeout } from '../../core/with-timeout';
 import { PROMPT_VERSION } from '../brief-options';
 import { BriefService } from '../brief.service';
 import { briefCacheKey } from './brief-cache-key';

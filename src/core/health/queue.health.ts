@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bull';
 import { INGEST_QUEUE } from '../queue/queue-names';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../with-timeout';
 
 @Injectable()
 export class QueueHealthIndicator {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../with-timeout';
 
 @Injectable()
 export class RedisHealthIndicator {

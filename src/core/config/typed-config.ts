@@ -1,4 +1,0 @@
-import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from './environment';
-
-export type AppConfig = ConfigService<EnvironmentVariables, true>;
