@@ -127,6 +127,14 @@ describe('POST /generate_brief through the openai SDK against an HTTP stub (real
     expect(stub.calls).toBe(0);
   });
 
+  it('still refuses an unknown field when the same brief is cached', async () => {
+    const b = body();
+    await post(b).expect(200);
+    const res = await post({ ...b, extra: 'field' }).expect(400);
+    expect(JSON.stringify(res.body.message)).toMatch(/property extra should not exist/);
+    expect(stub.calls).toBe(1);
+  });
+
   it('400s a JSON array body', async () => {
     await request(app.getHttpServer()).post('/generate_brief').send([body()]).expect(400);
   });

@@ -8,6 +8,8 @@ import { EnvironmentVariables } from '../../core/config/environment';
 import { withTimeout } from '../../core/with-timeout';
 import { PROMPT_VERSION } from '../brief-options';
 import { BriefService } from '../brief.service';
+import { GenerateBriefDto } from '../dto/generate-brief.dto';
+import { createValidationPipe } from '../../core/http/validation';
 import { briefCacheKey } from './brief-cache-key';
 
 const REDIS_BUDGET_MS = 300;
@@ -22,6 +24,7 @@ export class BriefCacheInterceptor implements NestInterceptor {
   private readonly logger = new Logger(BriefCacheInterceptor.name);
   private readonly ttlMs: number;
   private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly validation = createValidationPipe();
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -32,13 +35,16 @@ export class BriefCacheInterceptor implements NestInterceptor {
   }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const req = ctx.switchToHttp().getRequest<Request>();
-    const res = ctx.switchToHttp().getResponse<Response>();
-    const key = briefCacheKey(req.body as Record<string, unknown>, this.briefs.modelName, PROMPT_VERSION);
-    return from(this.serve(key, res, next));
+    return from(this.serve(ctx.switchToHttp().getRequest<Request>(), ctx.switchToHttp().getResponse<Response>(), next));
   }
 
-  private async serve(key: string, res: Response, next: CallHandler): Promise<unknown> {
+  private async serve(req: Request, res: Response, next: CallHandler): Promise<unknown> {
+    // Interceptors run before pipes: validate here, or a cached brief would answer a
+    // request the endpoint must refuse (an unknown field, say). The route's pipe then
+    // sees an already-valid DTO.
+    const body = (await this.validation.transform(req.body, { type: 'body', metatype: GenerateBriefDto })) as GenerateBriefDto;
+    req.body = body;
+    const key = briefCacheKey({ ...body }, this.briefs.modelName, PROMPT_VERSION);
     if (this.ttlMs > 0) {
       const hit = await this.read(key);
       if (hit !== undefined) {

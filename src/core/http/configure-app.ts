@@ -1,10 +1,11 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { EnvironmentVariables } from '../config/environment';
+import { createValidationPipe } from './validation';
 
 /** Everything main.ts and the e2e tests must set up identically on the HTTP app. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
@@ -28,15 +29,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     .filter(Boolean);
   if (origins.length > 0) app.enableCors({ origin: origins });
 
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      // One message per field: the first rule it breaks.
-      stopAtFirstError: true,
-    }),
-  );
+  app.useGlobalPipes(createValidationPipe());
 
   const doc = new DocumentBuilder()
     .setTitle('Influencer marketing API')
