@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `npm run ingest -- FILE.csv`: local services (unless URLs are given), build, ingest the
+# file through the same IngestService as POST /ingest, with a progress bar.
+set -euo pipefail
+# npm runs scripts from the package root; a relative FILE is relative to where npm was run.
+if [ $# -gt 0 ] && [[ "$1" != /* ]] && [[ "$1" != --* ]]; then set -- "${INIT_CWD:-$PWD}/$1" "${@:2}"; fi
+cd "$(dirname "$0")/.."
+eval "$(bash scripts/services.sh up)" >&2
+npx nest build >&2
+exec node dist/cli/ingest-cli.js "$@"
