@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
+import { duplicateKeyIndexes } from '../core/database/write-errors';
 import { InfluencerTotals, rankInfluencers } from './ranking';
 import { CampaignRanking, RANKING_DEPTH } from './schemas/campaign-ranking.schema';
+
+const REPLACE_BATCH = 25;
 
 /**
  * The one way other modules change analytics: ingest hands over the full per-influencer
@@ -19,22 +22,40 @@ export class CampaignRankingWriter {
     this.collection = rankings.collection as unknown as Collection<CampaignRanking>;
   }
 
-  async replace(campaigns: Map<string, InfluencerTotals[]>): Promise<void> {
-    const ops = [...campaigns].map(([campaignId, totals]) => ({
-      replaceOne: {
-        filter: { _id: campaignId },
-        replacement: {
-          _id: campaignId,
-          influencers: totals.length,
-          posts: totals.reduce((n, t) => n + t.posts, 0),
-          top: rankInfluencers(totals, RANKING_DEPTH),
-          updatedAt: new Date(),
-        },
-        upsert: true,
-      },
+  /**
+   * `known` are the campaigns that have a ranking document already (see existing()):
+   * those are replaced, the others inserted. The split matters on FerretDB 1.x/SQLite,
+   * where an upsert scans the collection but an insert does not; replacements go in
+   * small batches because each statement of a bulk update holds a SQLite connection.
+   */
+  async replace(campaigns: Map<string, InfluencerTotals[]>, known: ReadonlySet<string>): Promise<void> {
+    const docs = [...campaigns].map(([campaignId, totals]) => ({
+      _id: campaignId,
+      influencers: totals.length,
+      posts: totals.reduce((n, t) => n + t.posts, 0),
+      top: rankInfluencers(totals, RANKING_DEPTH),
+      updatedAt: new Date(),
     }));
-    for (let i = 0; i < ops.length; i += 500) {
-      await this.collection.bulkWrite(ops.slice(i, i + 500), { ordered: false });
+    const toReplace = docs.filter((d) => known.has(d._id));
+    const toInsert = docs.filter((d) => !known.has(d._id));
+    for (let i = 0; i < toInsert.length; i += 1000) {
+      const batch = toInsert.slice(i, i + 1000);
+      try {
+        await this.collection.insertMany(batch, { ordered: false });
+      } catch (err) {
+        // Someone ranked the campaign meanwhile: replace what already existed.
+        const dup = duplicateKeyIndexes(err);
+        if (dup === null) throw err;
+        // A bare duplicate-key error (no per-document list) means every document of the batch.
+        const dupSet = new Set(dup.length > 0 ? dup : batch.map((_, j) => j));
+        toReplace.push(...batch.filter((_, j) => dupSet.has(j)));
+      }
+    }
+    for (let i = 0; i < toReplace.length; i += REPLACE_BATCH) {
+      await this.collection.bulkWrite(
+        toReplace.slice(i, i + REPLACE_BATCH).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })),
+        { ordered: false },
+      );
     }
   }
 

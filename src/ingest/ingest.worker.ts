@@ -3,10 +3,11 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InjectModel } from '@nestjs/mongoose';
 import { Job, Queue } from 'bull';
-import type { Collection, MongoBulkWriteError } from 'mongodb';
+import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { CampaignRankingWriter } from '../analytics/campaign-ranking.writer';
 import { EnvironmentVariables } from '../core/config/environment';
+import { duplicateKeyIndexes } from '../core/database/write-errors';
 import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
 import { CampaignTotalsCalculator } from './campaign-totals.calculator';
 import { ChunkJobData, FinalizeJobData, rowSeq } from './chunk-codec';
@@ -14,15 +15,6 @@ import { IngestScratch } from './ingest-scratch';
 import { IngestService } from './ingest.service';
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
 import { IngestJob } from './schemas/ingest-job.schema';
-
-const DUPLICATE_KEY = 11000;
-
-function onlyDuplicateKeys(err: unknown): boolean {
-  const e = err as Partial<MongoBulkWriteError> & { code?: number };
-  if (e.code === DUPLICATE_KEY && !e.writeErrors) return true;
-  const writeErrors = e.writeErrors === undefined ? [] : Array.isArray(e.writeErrors) ? e.writeErrors : [e.writeErrors];
-  return writeErrors.length > 0 && writeErrors.every((w) => w.code === DUPLICATE_KEY);
-}
 
 /**
  * Queue consumer (APP_ROLE worker or all). Chunks are written as inserts keyed by
@@ -79,7 +71,7 @@ export class IngestWorker implements OnModuleInit {
       await this.rows.insertMany(docs, { ordered: false });
     } catch (err) {
       // Rows this chunk wrote on an earlier delivery: already there, nothing to do.
-      if (!onlyDuplicateKeys(err)) throw err;
+      if (duplicateKeyIndexes(err) === null) throw err;
     }
     await this.afterChunk(uploadId, index, rows.length);
   }
@@ -105,7 +97,7 @@ export class IngestWorker implements OnModuleInit {
       if (fresh.size > 0) await this.calculator.fromUpload(uploadId, fresh, totals);
       const history = job.campaigns.filter((c) => !fresh.has(c));
       if (history.length > 0) await this.calculator.fromDatabase(history, totals);
-      await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals));
+      await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
 
       const landed = failed ? await this.rows.countDocuments({ uploadId }) : live.rowsWritten;
       await this.jobs.updateOne(
