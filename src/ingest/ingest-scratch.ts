@@ -113,7 +113,11 @@ export class IngestScratch {
     await this.redis.del(this.key(uploadId, 'latest'));
   }
 
-  /** A cluster-wide mutex (SET NX PX) so totals of one campaign are never rebuilt twice at once. */
+  /**
+   * A cluster-wide mutex (SET NX PX) so totals of one campaign are never rebuilt twice at
+   * once. The holder renews it every ttl/3, so a holder that dies (SIGKILL, lost host)
+   * frees it within one ttl instead of stalling every later upload.
+   */
   async withLock<T>(name: string, ttlMs: number, waitMs: number, fn: () => Promise<T>): Promise<T> {
     const key = `influencer:lock:${name}`;
     const token = `${process.pid}:${Math.random().toString(36).slice(2)}`;
@@ -122,9 +126,15 @@ export class IngestScratch {
       if (Date.now() > deadline) throw new Error(`lock ${name} is busy`);
       await new Promise((r) => setTimeout(r, 100));
     }
+    const renew = setInterval(() => {
+      this.redis
+        .eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end", 1, key, token, ttlMs)
+        .catch(() => undefined); // Redis away: the lock lapses, which is the safe way to fail
+    }, Math.max(100, Math.floor(ttlMs / 3)));
     try {
       return await fn();
     } finally {
+      clearInterval(renew);
       await this.redis.eval(
         "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
         1,

@@ -84,7 +84,7 @@ export class IngestWorker implements OnModuleInit {
   async finalize(uploadId: string): Promise<void> {
     // One finalisation at a time across all workers: two uploads touching one campaign
     // must not write its ranking from different snapshots in the wrong order.
-    await this.scratch.withLock('ingest-finalize', 10 * 60_000, 60_000, async () => {
+    await this.scratch.withLock('ingest-finalize', 15_000, 60_000, async () => {
       const job = await this.jobs.findById(uploadId).lean();
       if (!job || job.status === 'completed' || job.status === 'failed') return;
       const live = await this.scratch.progress(uploadId);
