@@ -8,6 +8,7 @@ import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { IngestWorker } from './ingest.worker';
 import { SampleSeeder } from './sample-seeder';
+import { EngagementRowIndexes } from './schemas/engagement-row.indexes';
 import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
 import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
@@ -37,6 +38,7 @@ export class IngestModule {
         IngestScratch,
         IngestStatusService,
         CampaignTotalsCalculator,
+        EngagementRowIndexes,
         ...(worker ? [IngestWorker] : []),
         ...(http ? [SampleSeeder] : []),
       ],

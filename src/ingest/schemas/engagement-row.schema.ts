@@ -25,5 +25,4 @@ export class EngagementRowDoc {
 }
 
 export const EngagementRowSchema = SchemaFactory.createForClass(EngagementRowDoc);
-// Totals are recomputed per campaign: on MongoDB this index serves that read.
-EngagementRowSchema.index({ campaignId: 1, key: 1, seq: -1 });
+// Its index is created by EngagementRowIndexes (on MongoDB only).
