@@ -83,6 +83,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
   QUEUE_LOCK_MS = 30_000;
 
+  /** Redis key prefix of the Bull queues: deployments (or test runs) sharing one Redis keep apart. */
+  @Matches(/^[\w.-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, "_", "." or "-"' })
+  QUEUE_PREFIX = 'influencer';
+
   /** Ingest the bundled sample once when the database is empty (npm start). */
   @IsIn(['true', 'false'])
   INGEST_SAMPLE_ON_EMPTY: 'true' | 'false' = 'false';

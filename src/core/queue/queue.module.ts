@@ -15,7 +15,7 @@ import { INGEST_QUEUE } from './queue-names';
       inject: [ConfigService],
       useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
         redis: config.get('REDIS_URL', { infer: true }),
-        prefix: 'influencer',
+        prefix: config.get('QUEUE_PREFIX', { infer: true }),
         settings: {
           // A chunk is short work; a worker that died is noticed within about 1.5 lock
           // periods and its chunk re-delivered to another worker (writes are idempotent).

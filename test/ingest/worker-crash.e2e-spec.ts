@@ -1,0 +1,137 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import request from 'supertest';
+import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
+
+/**
+ * Fault drill: the API runs here (APP_ROLE=api); the queue is worked by a separate worker
+ * process (dist/main.js, APP_ROLE=worker) that is SIGKILLed mid-upload and restarted. Every
+ * run must end with exactly the rows and rankings a reference computed from the file says.
+ */
+const MAIN = join(__dirname, '../../dist/main.js');
+const ROWS = 12_000;
+const CHUNK_ROWS = 400;
+const uri = isolatedMongoUri('crash');
+const queuePrefix = `crash_${randomBytes(3).toString('hex')}`;
+
+function startWorker(): ChildProcess {
+  return spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      APP_ROLE: 'worker',
+      MONGODB_URI: uri,
+      QUEUE_PREFIX: queuePrefix,
+      QUEUE_LOCK_MS: '2000',
+      INGEST_WORKER_CONCURRENCY: '2',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+function kill(worker: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (worker.exitCode !== null || worker.signalCode !== null) return resolve();
+    worker.once('exit', () => resolve());
+    worker.kill('SIGKILL');
+  });
+}
+
+/** A file with repeated keys (the later line must win) and a few malformed rows. */
+function makeFile(run: string) {
+  const lines = ['campaignId,influencerId,postId,likes,comments,shares,views'];
+  const latest = new Map<string, { c: string; i: string; l: number; co: number; s: number; v: number }>();
+  let bad = 0;
+  for (let n = 0; n < ROWS; n++) {
+    const c = `${run}_c${n % 3}`;
+    const i = `inf_${(n * 7) % 23}`;
+    const p = `post_${n % 9_000}`; // lines 9000+ rewrite earlier posts
+    const [l, co, s, v] = [(n * 13) % 500, n % 40, n % 11, 1_000 + ((n * 31) % 5_000)];
+    if (n % 250 === 17) {
+      lines.push(`${c},${i},${p},${l},${co},${s},0`); // views 0: rejected
+      bad++;
+      continue;
+    }
+    lines.push(`${c},${i},${p},${l},${co},${s},${v}`);
+    latest.set(`${c}|${i}|${p}`, { c, i, l, co, s, v });
+  }
+  const totals = new Map<string, Map<string, { likes: number; comments: number; shares: number; views: number; posts: number }>>();
+  for (const r of latest.values()) {
+    const byInf = totals.get(r.c) ?? new Map();
+    totals.set(r.c, byInf);
+    const t = byInf.get(r.i) ?? { likes: 0, comments: 0, shares: 0, views: 0, posts: 0 };
+    byInf.set(r.i, { likes: t.likes + r.l, comments: t.comments + r.co, shares: t.shares + r.s, views: t.views + r.v, posts: t.posts + 1 });
+  }
+  const reference = new Map(
+    [...totals].map(([c, byInf]) => [
+      c,
+      [...byInf]
+        .map(([influencerId, t]) => ({ influencerId, ...t, rate: (t.likes + t.comments + t.shares) / t.views }))
+        .sort((a, b) => b.rate - a.rate || (a.influencerId < b.influencerId ? -1 : 1)),
+    ]),
+  );
+  return { csv: lines.join('\n'), accepted: ROWS - bad, bad, reference };
+}
+
+describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, separate worker processes)', () => {
+  let api: NestExpressApplication;
+  let mongo: MongoClient;
+  const workers: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    api = await startTestApp({ MONGODB_URI: uri, QUEUE_PREFIX: queuePrefix, INGEST_CHUNK_ROWS: String(CHUNK_ROWS), QUEUE_LOCK_MS: '2000' }, 'api');
+    mongo = await MongoClient.connect(uri);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map(kill));
+    await api?.close();
+    await mongo?.db().dropDatabase().catch(() => undefined);
+    await mongo?.close();
+  });
+
+  // Kill points: before the worker took anything, at several fractions of the rows written,
+  // and after the last chunk (while the upload is being finalised and ranked).
+  const killAt = [0, 0.05, 0.15, 0.25, 0.35, 0.5, 0.65, 0.8, 0.95, 1];
+
+  it.each(killAt.map((f, run) => [run, f]))('run %i: killed at %p of the rows written, restarted, exact result', async (run, fraction) => {
+    const name = `r${run}_${randomBytes(2).toString('hex')}`;
+    const { csv, accepted, bad, reference } = makeFile(name);
+
+    const first = startWorker();
+    workers.push(first);
+    const res = await uploadCsv(api, csv, 'raw').expect(202);
+    const jobId: string = res.body.jobId;
+
+    // Wait until the first worker has written the share of rows this run kills it at.
+    const target = Math.floor(fraction * accepted);
+    const deadline = Date.now() + 30_000;
+    let atKill: { status: string; rowsWritten: number };
+    for (;;) {
+      atKill = (await request(api.getHttpServer()).get(`/ingest/${jobId}`).expect(200)).body;
+      if (atKill.rowsWritten >= target || atKill.status === 'completed' || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await kill(first);
+    // The drill is only a drill if the upload was still in flight when the worker died.
+    if (fraction < 1) expect(atKill.rowsWritten).toBeLessThan(accepted);
+
+    workers.push(startWorker());
+    const job = await waitForJob(api, jobId, 90_000);
+    expect(job).toMatchObject({ status: 'completed', rowsAccepted: accepted, rowsRejected: bad, rowsWritten: accepted });
+
+    // Nothing lost, nothing doubled: one stored row per accepted line of this upload.
+    const rows = mongo.db().collection('engagement_rows');
+    expect(await rows.countDocuments({ campaignId: { $in: [...reference.keys()] } })).toBe(accepted);
+
+    for (const [campaignId, expected] of reference) {
+      const ranking = await top(api, campaignId, 100);
+      expect(ranking.map((r) => [r.influencerId, r.likes, r.comments, r.shares, r.views, r.posts])).toEqual(
+        expected.map((e) => [e.influencerId, e.likes, e.comments, e.shares, e.views, e.posts]),
+      );
+    }
+  });
+});
