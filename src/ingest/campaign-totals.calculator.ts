@@ -39,14 +39,15 @@ export class CampaignTotalsCalculator {
    * Campaigns with no earlier data: the upload's own last line per key is the whole truth,
    * and it is already de-duplicated in Redis, so the database is not read back.
    */
-  async fromUpload(uploadId: string, campaigns: Set<string>, into: Totals): Promise<void> {
-    for await (const r of this.scratch.latestRows(uploadId)) {
-      if (campaigns.has(r.campaignId)) add(into, r.campaignId, r.influencerId, r);
+  async fromUpload(uploadId: string, campaigns: string[], into: Totals): Promise<void> {
+    for (const campaignId of campaigns) {
+      for await (const r of this.scratch.latestRows(uploadId, campaignId)) add(into, campaignId, r.influencerId, r);
     }
   }
 
   /** Campaigns with history: every stored row of theirs, latest per key. */
   async fromDatabase(campaigns: string[], into: Totals): Promise<void> {
+    // One query per 500 campaigns: on FerretDB each is a scan of all rows.
     for (let i = 0; i < campaigns.length; i += 500) {
       const latest = new Map<string, [seq: number, campaignId: string, influencerId: string, l: number, c: number, s: number, v: number]>();
       const cursor = this.rows.find(

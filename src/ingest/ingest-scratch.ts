@@ -17,7 +17,9 @@ return {redis.call('SCARD', KEYS[1]), redis.call('HGET', KEYS[2], 'chunksTotal')
 /**
  * Per-upload working state in Redis, shared by the API process that reads the file and
  * the workers that write it (no shared disk is assumed). Expires on its own.
- *   latest  hash  row key → campaign, influencer and numbers of the file's last line for it
+ *   latest:<campaignId>  hash  row key → influencer and numbers of the file's last line for it
+ *   campaigns            set   campaign ids with a latest hash (one hash per campaign keeps
+ *                              finalize's memory to a batch of campaigns, not the whole file)
  *   done    set   indexes of chunks written
  *   meta    hash  chunksTotal, rowsWritten
  */
@@ -25,38 +27,55 @@ return {redis.call('SCARD', KEYS[1]), redis.call('HGET', KEYS[2], 'chunksTotal')
 export class IngestScratch {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  private key(uploadId: string, part: 'latest' | 'done' | 'meta') {
+  private key(uploadId: string, part: 'campaigns' | 'done' | 'meta') {
     return `influencer:ingest:${uploadId}:${part}`;
+  }
+
+  private latestKey(uploadId: string, campaignId: string) {
+    return `influencer:ingest:${uploadId}:latest:${campaignId}`;
   }
 
   /** Records a chunk's rows in file order; returns how many keys were new to this file. */
   async recordRows(uploadId: string, rows: EngagementRow[]): Promise<number> {
-    const args: string[] = [];
+    const byCampaign = new Map<string, string[]>();
     for (const r of rows) {
-      args.push(r.key, [r.campaignId, r.influencerId, r.likes, r.comments, r.shares, r.views].join(SEP));
+      let args = byCampaign.get(r.campaignId);
+      if (!args) byCampaign.set(r.campaignId, (args = []));
+      args.push(r.key, [r.influencerId, r.likes, r.comments, r.shares, r.views].join(SEP));
     }
-    const k = this.key(uploadId, 'latest');
-    const res = await this.redis.multi().hset(k, ...args).expire(k, TTL_S).exec();
-    const [err, added] = res?.[0] ?? [new Error('no reply')];
-    if (err) throw err;
-    return Number(added);
+    const campaigns = this.key(uploadId, 'campaigns');
+    const tx = this.redis.multi().sadd(campaigns, ...byCampaign.keys()).expire(campaigns, TTL_S);
+    for (const [campaignId, args] of byCampaign) {
+      const k = this.latestKey(uploadId, campaignId);
+      tx.hset(k, ...args).expire(k, TTL_S);
+    }
+    const res = await tx.exec();
+    if (!res) throw new Error('Redis transaction aborted');
+    let added = 0;
+    for (let i = 2; i < res.length; i += 2) {
+      const [err, n] = res[i];
+      if (err) throw err;
+      added += Number(n);
+    }
+    return added;
   }
 
-  /** The file's last values per row key, in batches (HSCAN, constant memory). */
-  async *latestRows(uploadId: string): AsyncGenerator<{ campaignId: string; influencerId: string; likes: number; comments: number; shares: number; views: number }> {
+  /** The file's last values per row key of one campaign, in batches (HSCAN). */
+  async *latestRows(uploadId: string, campaignId: string): AsyncGenerator<{ influencerId: string; likes: number; comments: number; shares: number; views: number }> {
     let cursor = '0';
     do {
-      const [next, flat] = await this.redis.hscan(this.key(uploadId, 'latest'), cursor, 'COUNT', 5000);
+      const [next, flat] = await this.redis.hscan(this.latestKey(uploadId, campaignId), cursor, 'COUNT', 5000);
       cursor = next;
       for (let i = 1; i < flat.length; i += 2) {
-        const [campaignId, influencerId, l, c, s, v] = flat[i].split(SEP);
-        yield { campaignId, influencerId, likes: +l, comments: +c, shares: +s, views: +v };
+        const [influencerId, l, c, s, v] = flat[i].split(SEP);
+        yield { influencerId, likes: +l, comments: +c, shares: +s, views: +v };
       }
     } while (cursor !== '0');
   }
 
+  /** False once the upload's scratch data is gone (expired, or Redis lost it). */
   async hasLatest(uploadId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(uploadId, 'latest'))) === 1;
+    return (await this.redis.exists(this.key(uploadId, 'campaigns'))) === 1;
   }
 
   /**
@@ -110,7 +129,14 @@ export class IngestScratch {
   }
 
   async clear(uploadId: string): Promise<void> {
-    await this.redis.del(this.key(uploadId, 'latest'));
+    const campaigns = this.key(uploadId, 'campaigns');
+    let cursor = '0';
+    do {
+      const [next, ids] = await this.redis.sscan(campaigns, cursor, 'COUNT', 1000);
+      cursor = next;
+      if (ids.length > 0) await this.redis.unlink(...ids.map((c) => this.latestKey(uploadId, c)));
+    } while (cursor !== '0');
+    await this.redis.unlink(campaigns);
   }
 
   /**

@@ -16,6 +16,10 @@ import { IngestService } from './ingest.service';
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
 import { IngestJob } from './schemas/ingest-job.schema';
 
+/** Campaigns ranked per step of finalize: from the upload's Redis scratch, or from stored rows. */
+const FRESH_BATCH = 100;
+const HISTORY_BATCH = 500;
+
 /**
  * Queue consumer (APP_ROLE worker or all). Chunks are written as inserts keyed by
  * upload and line, so a chunk delivered twice (retry, crashed worker) writes once.
@@ -92,12 +96,20 @@ export class IngestWorker implements OnModuleInit {
       const failed = failureReason !== undefined;
       const existing = await this.rankings.existing(job.campaigns);
       const canUseUpload = !failed && (await this.scratch.hasLatest(uploadId));
-      const fresh = new Set(canUseUpload ? job.campaigns.filter((c) => !existing.has(c)) : []);
-      const totals = new Map();
-      if (fresh.size > 0) await this.calculator.fromUpload(uploadId, fresh, totals);
-      const history = job.campaigns.filter((c) => !fresh.has(c));
-      if (history.length > 0) await this.calculator.fromDatabase(history, totals);
-      await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
+      const fresh = canUseUpload ? job.campaigns.filter((c) => !existing.has(c)) : [];
+      const freshSet = new Set(fresh);
+      const history = job.campaigns.filter((c) => !freshSet.has(c));
+      // Batches bound memory by a number of campaigns, not by the size of the upload.
+      for (let i = 0; i < fresh.length; i += FRESH_BATCH) {
+        const totals = new Map();
+        await this.calculator.fromUpload(uploadId, fresh.slice(i, i + FRESH_BATCH), totals);
+        await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
+      }
+      for (let i = 0; i < history.length; i += HISTORY_BATCH) {
+        const totals = new Map();
+        await this.calculator.fromDatabase(history.slice(i, i + HISTORY_BATCH), totals);
+        await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
+      }
 
       const landed = failed ? await this.rows.countDocuments({ uploadId }) : live.rowsWritten;
       await this.jobs.updateOne(
