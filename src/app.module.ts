@@ -1,8 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
-import { ConfigModule } from '@nestjs/config';
-import { apiKeys, AppRole, validateEnvironment } from './core/config/environment';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { apiKeys, AppRole, EnvironmentVariables, validateEnvironment } from './core/config/environment';
+import { RateLimitGuard, rateLimits } from './core/http/rate-limits';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
 import { ApiKeyGuard } from './core/http/api-key.guard';
@@ -37,7 +38,15 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         QueueModule,
-        ThrottlerModule.forRoot({ throttlers: [{ name: 'default', ttl: 60_000, limit: 600 }] }),
+        ThrottlerModule.forRootAsync({
+          inject: [ConfigService],
+          useFactory: (config: ConfigService<EnvironmentVariables, true>) =>
+            rateLimits({
+              RATE_LIMIT_PER_MIN: config.get('RATE_LIMIT_PER_MIN', { infer: true }),
+              BRIEF_RATE_LIMIT_PER_MIN: config.get('BRIEF_RATE_LIMIT_PER_MIN', { infer: true }),
+              INGEST_RATE_LIMIT_PER_MIN: config.get('INGEST_RATE_LIMIT_PER_MIN', { infer: true }),
+            }),
+        }),
         AnalyticsModule,
         IngestModule.register({ http: serveHttp, worker: role !== 'api' }),
         ...(serveHttp ? [HealthModule, BriefModule, QueueDashboardModule.register(keys)] : []),
@@ -45,7 +54,7 @@ export class AppModule {
       providers: serveHttp
         ? [
             { provide: APP_GUARD, useClass: ApiKeyGuard },
-            { provide: APP_GUARD, useClass: ThrottlerGuard },
+            { provide: APP_GUARD, useClass: RateLimitGuard },
           ]
         : [],
     };

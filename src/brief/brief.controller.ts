@@ -8,7 +8,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
+import { RateLimitGroup } from '../core/http/rate-limits';
 import { BriefService } from './brief.service';
 import { BriefDto } from './dto/brief.dto';
 import { GenerateBriefDto } from './dto/generate-brief.dto';
@@ -24,7 +24,7 @@ export class BriefController {
   @HttpCode(200)
   // The cache is outside the retry loop: a hit never reaches the LLM, a failure is never stored.
   @UseInterceptors(BriefCacheInterceptor, BriefRetryInterceptor)
-  @Throttle({ default: { limit: () => Number(process.env.BRIEF_RATE_LIMIT_PER_MIN ?? 60), ttl: 60_000 } })
+  @RateLimitGroup('brief')
   @ApiOperation({
     summary: 'Write an influencer brief',
     description:

@@ -14,7 +14,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Throttle } from '@nestjs/throttler';
+import { RateLimitGroup } from '../core/http/rate-limits';
 import type { Request, Response } from 'express';
 import { EnvironmentVariables } from '../core/config/environment';
 import { IngestAcceptedDto, IngestErrorDto, IngestStatusDto } from './dto/ingest-status.dto';
@@ -44,7 +44,7 @@ export class IngestController {
 
   @Post()
   @HttpCode(202)
-  @Throttle({ default: { limit: 30, ttl: 60_000 } })
+  @RateLimitGroup('ingest')
   @ApiOperation({
     summary: 'Upload an engagement CSV',
     description:

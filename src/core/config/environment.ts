@@ -67,8 +67,15 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
   BRIEF_CACHE_TTL_S = 300;
 
+  /** Requests per minute per client IP on every route without a stricter limit of its own. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000_000)
+  RATE_LIMIT_PER_MIN = 600;
+
   @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
   BRIEF_RATE_LIMIT_PER_MIN = 60;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  INGEST_RATE_LIMIT_PER_MIN = 30;
 
   @Transform(toInt) @IsInt() @Min(10) @Max(100_000)
   INGEST_CHUNK_ROWS = 5_000;
