@@ -18,7 +18,7 @@ import { IngestJob } from './schemas/ingest-job.schema';
 
 /** Campaigns ranked per step of finalize: from the upload's Redis scratch, or from stored rows. */
 const FRESH_BATCH = 100;
-const HISTORY_BATCH = 500;
+const HISTORY_BATCH = 200;
 
 /**
  * Queue consumer (APP_ROLE worker or all). Chunks are written as inserts keyed by
