@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// npm run bench:ingest [-- --sizes 10000,100000,1000000 --chunk-rows N --sweep --profile]
+// End to end on the local services: POST /ingest (raw text/csv) → job completed →
+// /top-performers answers. Rows/s, peak RSS of the app, and CPU seconds of the app,
+// FerretDB and Redis over the run (which one is busy says what bounds the throughput).
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { args, cpuSeconds, dbUri, machine, peakRssMb, ROOT, servicePids, sleep, startApp, TMP, writeJson, writeReadmeSection } from './lib.mjs';
+
+const opts = args({ sizes: '10000,100000,1000000', 'bad-ratio': '0.02' });
+const sizes = String(opts.sizes).split(',').map(Number);
+mkdirSync(TMP, { recursive: true });
+
+function sampleFile(rows) {
+  const file = join(TMP, `ingest-${rows}.csv`);
+  if (!existsSync(file)) {
+    const res = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.mjs'), '--rows', String(rows), '--bad-ratio', String(opts['bad-ratio']),
+      '--campaigns', '1000', '--influencers', '500', '--seed', '7', '--out', file], { stdio: 'inherit' });
+    if (res.status !== 0) throw new Error('sample generation failed');
+  }
+  return file;
+}
+
+function upload(url, file) {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/ingest`, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(body)) : reject(new Error(`upload: ${res.statusCode} ${body}`))));
+    });
+    req.on('error', reject);
+    createReadStream(file).pipe(req);
+  });
+}
+
+function warmupFile() {
+  const file = join(TMP, 'ingest-warmup.csv');
+  const lines = ['campaignId,influencerId,postId,likes,comments,shares,views'];
+  for (let i = 0; i < 200; i++) lines.push(`warmup_${i % 5},inf_${i % 17},p${i},${i},1,1,${100 + i}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+async function waitForJob(url, accepted) {
+  for (;;) {
+    const job = await (await fetch(`${url}${accepted.statusUrl}`)).json();
+    if (job.status === 'completed' || job.status === 'failed') return job;
+    await sleep(50);
+  }
+}
+
+async function runOnce(rows, chunkRows, profile) {
+  const file = sampleFile(rows);
+  const db = `bench_ingest_${rows}_${Date.now()}`;
+  const env = { MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3) };
+  if (chunkRows) env.INGEST_CHUNK_ROWS = String(chunkRows);
+  const profileDir = join(TMP, 'profiles', `ingest-${rows}`);
+  const app = await startApp(env, profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
+  const svc = servicePids();
+  const cpu0 = { app: cpuSeconds(app.pid), ferretdb: cpuSeconds(svc.ferretdb), redis: cpuSeconds(svc.redis) };
+  try {
+    // A long-running service has warm code and existing collections: so does the measured run.
+    await waitForJob(app.url, await upload(app.url, warmupFile()));
+    const t0 = performance.now();
+    const accepted = await upload(app.url, file);
+    const tUploaded = performance.now();
+    let job;
+    let lastReport = performance.now();
+    for (;;) {
+      job = await (await fetch(`${app.url}${accepted.statusUrl}`)).json();
+      if (job.status === 'completed' || job.status === 'failed') break;
+      if (performance.now() - lastReport > 5000) {
+        lastReport = performance.now();
+        console.error(`  ${rows} rows: ${job.status}, ${job.rowsWritten} written, progress ${job.progress}`);
+      }
+      await sleep(50);
+    }
+    const top = await fetch(`${app.url}/top-performers?campaignId=campaign_1&limit=10`);
+    const ranked = (await top.json()).length;
+    const seconds = (performance.now() - t0) / 1000;
+    if (job.status !== 'completed' || ranked === 0) throw new Error(`run failed: ${job.status} ${job.failureReason ?? ''} ranked=${ranked}`);
+    const cpu = (name, pid) => (cpu0[name] === null ? null : +(cpuSeconds(pid) - cpu0[name]).toFixed(1));
+    const result = {
+      rows,
+      chunkRows: chunkRows ?? 'default',
+      fileMb: +(statSync(file).size / 1024 ** 2).toFixed(1),
+      seconds: +seconds.toFixed(2),
+      uploadSeconds: +((tUploaded - t0) / 1000).toFixed(2),
+      rowsPerSecond: Math.round(rows / seconds),
+      rowsAccepted: job.rowsAccepted,
+      rowsRejected: job.rowsRejected,
+      peakRssMb: peakRssMb(app.pid),
+      cpuSeconds: { app: cpu('app', app.pid), ferretdb: cpu('ferretdb', svc.ferretdb), redis: cpu('redis', svc.redis) },
+    };
+    console.log(JSON.stringify(result));
+    return result;
+  } finally {
+    await app.stop();
+    const client = await MongoClient.connect(dbUri(db));
+    await client.db().dropDatabase().catch(() => {});
+    await client.close();
+  }
+}
+
+/** Top self-time functions of a --cpu-prof profile (the app process). */
+function summariseProfile(rows) {
+  const dir = join(TMP, 'profiles', `ingest-${rows}`);
+  const latest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+  const prof = JSON.parse(readFileSync(join(dir, latest), 'utf8'));
+  const total = prof.endTime - prof.startTime;
+  const dt = new Map();
+  prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  const by = new Map();
+  for (const n of prof.nodes) {
+    const f = n.callFrame;
+    const where = f.url ? f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/(dist|src)\//, '$1/') : '';
+    const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
+    by.set(key, (by.get(key) ?? 0) + (dt.get(n.id) ?? 0));
+  }
+  return [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, us]) => ({ fn, share: +(us / total).toFixed(3) }));
+}
+
+const results = [];
+for (const rows of sizes) results.push(await runOnce(rows, opts['chunk-rows'] ? Number(opts['chunk-rows']) : undefined, false));
+const sweep = [];
+if (opts.sweep) for (const c of [1000, 2000, 5000, 10000, 20000]) sweep.push(await runOnce(100_000, c, false));
+let profile;
+if (opts.profile) {
+  await runOnce(Math.max(...sizes), undefined, true);
+  profile = summariseProfile(Math.max(...sizes));
+}
+
+const file = writeJson('ingest', { machine: machine(), badRatio: Number(opts['bad-ratio']), results, ...(sweep.length && { chunkSweep: sweep }), ...(profile && { appProfileTopSelfTime: profile }) });
+const table = (list) => [
+  '| rows | chunk rows | file MB | seconds | rows/s | peak RSS (app) | CPU s app / FerretDB / Redis |',
+  '|---:|---:|---:|---:|---:|---:|---|',
+  ...list.map((r) => `| ${r.rows.toLocaleString('en')} | ${r.chunkRows} | ${r.fileMb} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.peakRssMb} MB | ${r.cpuSeconds.app} / ${r.cpuSeconds.ferretdb} / ${r.cpuSeconds.redis} |`),
+];
+writeReadmeSection('ingest', [
+  `### Ingest (\`npm run bench:ingest\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
+  '',
+  `End to end: raw \`text/csv\` upload → job completed → \`/top-performers\` answers; ${Number(opts['bad-ratio']) * 100} % malformed rows, 1,000 campaigns, 500 influencers, one app process (APP_ROLE=all, 2 workers, heap capped at 256 MB as \`npm start\` does), after a 200-row warm-up upload. CPU seconds per process say where the time goes.`,
+  '',
+  ...table(results),
+  ...(sweep.length ? ['', 'Chunk size sweep (100k rows):', '', ...table(sweep)] : []),
+  ...(profile ? ['', 'Where the app spends its CPU (largest run, self time):', '', '| function | share |', '|---|---:|', ...profile.map((p) => `| \`${p.fn}\` | ${(p.share * 100).toFixed(1)} % |`)] : []),
+].join('\n'));
+console.log(`results: ${file}`);

@@ -1,0 +1,125 @@
+// Shared by the bench:* scripts: start the built app as a child process on the local
+// services, read /proc figures, and write results (JSON + a section of bench/README.md).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const TMP = join(ROOT, 'bench', 'tmp');
+
+export function args(defaults) {
+  const out = { ...defaults };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith('--')) continue;
+    const name = argv[i].slice(2);
+    const next = argv[i + 1];
+    out[name] = next === undefined || next.startsWith('--') ? true : (i++, next);
+  }
+  return out;
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts dist/main.js with `env` and waits for /health; returns {url, pid, stop()}. */
+export async function startApp(env, nodeArgs = []) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'main.js')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  // Never leave the app behind when the bench dies (timeout, Ctrl-C, an exception).
+  const kill = () => child.exitCode === null && child.kill('SIGKILL');
+  process.once('exit', kill);
+  for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => (kill(), process.exit(130)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the app exited with ${child.exitCode} while starting`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('the app did not become healthy within 60 s');
+    await sleep(200);
+  }
+  return {
+    url,
+    pid: child.pid,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+/** Peak resident set size of a process so far, in MB (Linux VmHWM). */
+export function peakRssMb(pid) {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+  } catch {
+    return null;
+  }
+}
+
+/** Pids of the local FerretDB and Redis that scripts/services.sh started (if it did). */
+export function servicePids() {
+  const read = (name) => {
+    const f = join(ROOT, '.local', 'run', `${name}.pid`);
+    return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : null;
+  };
+  return { ferretdb: read('ferretdb'), redis: read('redis') };
+}
+
+export function machine() {
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
+}
+
+export function writeJson(name, data) {
+  const file = join(ROOT, 'bench', 'results', `${name}.json`);
+  writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  return file;
+}
+
+/** Replaces the part of bench/README.md between <!-- name:start --> and <!-- name:end -->. */
+export function writeReadmeSection(name, markdown) {
+  const file = join(ROOT, 'bench', 'README.md');
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  const block = `${start}\n${markdown.trim()}\n${end}`;
+  const i = text.indexOf(start);
+  const j = text.indexOf(end);
+  writeFileSync(file, i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + end.length) : `${text.trimEnd()}\n\n${block}\n`);
+}
+
+export function dbUri(name) {
+  const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer');
+  base.pathname = `/${name}`;
+  return base.toString();
+}
