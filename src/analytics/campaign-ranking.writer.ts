@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { duplicateKeyIndexes } from '../core/database/write-errors';
+import { RankingCache } from './ranking-cache';
 import { InfluencerTotals, rankInfluencers } from './ranking';
 import { CampaignRanking, RANKING_DEPTH } from './schemas/campaign-ranking.schema';
 
@@ -17,7 +18,10 @@ const REPLACE_BATCH = 25;
 export class CampaignRankingWriter {
   private readonly collection: Collection<CampaignRanking>;
 
-  constructor(@InjectModel(CampaignRanking.name) rankings: Model<CampaignRanking>) {
+  constructor(
+    @InjectModel(CampaignRanking.name) rankings: Model<CampaignRanking>,
+    private readonly cache: RankingCache,
+  ) {
     // The driver's collection, typed with our string _id: bulk writes skip mongoose casting.
     this.collection = rankings.collection as unknown as Collection<CampaignRanking>;
   }
@@ -57,6 +61,7 @@ export class CampaignRankingWriter {
         { ordered: false },
       );
     }
+    if (docs.length > 0) await this.cache.invalidate();
   }
 
   /** Campaigns that already have a ranking (and therefore stored rows). */

@@ -2,6 +2,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
+import { RankingCache } from './ranking-cache';
 import { CampaignRanking } from './schemas/campaign-ranking.schema';
 
 const CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
@@ -17,16 +18,23 @@ function unavailable(err: unknown): never {
 /** Reads of the ranking read model. */
 @Injectable()
 export class TopPerformersQuery {
-  constructor(@InjectModel(CampaignRanking.name) private readonly rankings: Model<CampaignRanking>) {}
+  constructor(
+    @InjectModel(CampaignRanking.name) private readonly rankings: Model<CampaignRanking>,
+    private readonly cache: RankingCache,
+  ) {}
 
   async top(campaignId: string, limit: number): Promise<TopPerformerDto[]> {
-    // campaignId is a validated string and goes in as a literal _id, never as an operator.
-    const doc = await this.rankings
-      .findById(String(campaignId))
-      .lean()
-      .catch(unavailable);
-    if (!doc) return [];
-    return doc.top.slice(0, limit).map((t, i) => ({ rank: i + 1, campaignId, ...t }));
+    const id = String(campaignId);
+    const cached = await this.cache.get(id);
+    let top = cached?.top;
+    if (top === undefined) {
+      // campaignId is a validated string and goes in as a literal _id, never as an operator.
+      const doc = await this.rankings.findById(id, { top: 1 }).lean().catch(unavailable);
+      top = doc?.top ?? null;
+      if (cached) this.cache.set(cached.version, id, top);
+    }
+    if (!top) return [];
+    return top.slice(0, limit).map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
   }
 
   async campaigns(page: number, pageSize: number): Promise<CampaignPageDto> {

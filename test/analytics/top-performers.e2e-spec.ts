@@ -1,12 +1,14 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import Redis from 'ioredis';
 import request from 'supertest';
 import { HEADER, ingest, top } from '../support/ingest-helpers';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 describe('GET /top-performers (real FerretDB)', () => {
   let app: NestExpressApplication;
+  const uri = isolatedMongoUri('analytics');
   beforeAll(async () => {
-    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('analytics') });
+    app = await startTestApp({ MONGODB_URI: uri });
     await ingest(
       app,
       [
@@ -74,5 +76,34 @@ describe('GET /top-performers (real FerretDB)', () => {
       pageSize: 1,
       total: 2,
     });
+  });
+
+  // Last: these add campaign c3.
+  it('serves repeated reads from the Redis copy, and a later upload is visible at once', async () => {
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      await ingest(app, [HEADER, 'c3,x,p1,1,1,1,3'].join('\n'));
+      const before = await top(app, 'c3');
+      expect(before.map((r) => [r.influencerId, r.likes])).toEqual([['x', 1]]);
+      const version = (await redis.get('influencer:rankings:version')) ?? '0';
+      expect(JSON.parse((await redis.get(`influencer:rankings:${version}:c3`))!)).toHaveLength(1);
+
+      await ingest(app, [HEADER, 'c3,x,p1,9,1,1,3', 'c3,y,p9,1,0,0,100'].join('\n')); // p1 rewritten
+      const after = await top(app, 'c3');
+      expect(after.map((r) => [r.influencerId, r.likes])).toEqual([['x', 9], ['y', 1]]);
+      expect(Number(await redis.get('influencer:rankings:version'))).toBeGreaterThan(Number(version));
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it('keeps answering from the database while Redis is unreachable', async () => {
+    const noRedis = await startTestApp({ MONGODB_URI: uri, REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const res = await request(noRedis.getHttpServer()).get('/top-performers').query({ campaignId: 'c1', limit: 1 }).expect(200);
+      expect(res.body.map((r: { influencerId: string }) => r.influencerId)).toEqual(['viral']);
+    } finally {
+      await noRedis.close();
+    }
   });
 });
