@@ -73,6 +73,11 @@ try {
   const topPaths = Array.from({ length: 1000 }, (_, k) => `/top-performers?campaignId=campaign_${k + 1}&limit=10`);
   const check = await fetch(app.url + topPaths[0]);
   if (check.status !== 200 || (await check.json()).length === 0) throw new Error('no ranking for campaign_1');
+  // Steady state: ingest writes every ranking through to Redis; data loaded by an older build
+  // (or a flushed Redis) is warmed by one read per campaign first.
+  const t0 = performance.now();
+  for (let k = 0; k < topPaths.length; k += 4) await Promise.all(topPaths.slice(k, k + 4).map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())));
+  console.error(`one read of every campaign: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await cannon(app.url, ['/health/live']); // warm-up (JIT, sockets)
   const ceiling = summary(await cannon(app.url, ['/health/live']));
   const top = summary(await cannon(app.url, topPaths));
@@ -88,7 +93,7 @@ try {
   writeReadmeSection('api', [
     `### API (\`npm run bench:api\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
     '',
-    `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB; \`/top-performers\` cycles through all campaigns.`,
+    `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB; \`/top-performers\` cycles through all campaigns, served from the Redis copy of the rankings (warm, as ingest leaves it).`,
     '',
     '| endpoint | req/s | p50 | p99 | non-2xx |',
     '|---|---:|---:|---:|---:|',

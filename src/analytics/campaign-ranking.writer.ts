@@ -61,7 +61,7 @@ export class CampaignRankingWriter {
         { ordered: false },
       );
     }
-    if (docs.length > 0) await this.cache.invalidate();
+    await this.cache.put(docs.map((d) => ({ campaignId: d._id, top: d.top })));
   }
 
   /** Campaigns that already have a ranking (and therefore stored rows). */

@@ -4,16 +4,22 @@ import { REDIS_CLIENT } from '../core/redis/redis.module';
 import { withTimeout } from '../core/with-timeout';
 import { RankedInfluencer } from './schemas/campaign-ranking.schema';
 
-const VERSION_KEY = 'influencer:rankings:version';
-const ENTRY_PREFIX = 'influencer:rankings:';
-/** Bounds staleness in the one case versioning cannot see: Redis restored from an old snapshot. */
-const ENTRY_TTL_S = 300;
+const PREFIX = 'influencer:rankings:';
+/** Entries are refreshed by every write; the TTL only drops campaigns nobody reads. */
+const ENTRY_TTL_S = 7 * 24 * 3600;
 const READ_BUDGET_MS = 100;
 
-// KEYS: version key. ARGV: entry prefix, campaign id. One round trip for version and entry.
+// KEYS: version key of the campaign. ARGV: entry prefix. One round trip for version and entry.
 const GET_SCRIPT = `
 local v = redis.call('GET', KEYS[1]) or '0'
-return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}`;
+return {v, redis.call('GET', ARGV[1] .. v)}`;
+
+// KEYS: version key. ARGV: entry prefix, value, ttl. A write bumps the version and files the
+// new ranking under it in one step, so readers switch from the old entry to the new at once.
+const PUT_SCRIPT = `
+local v = redis.call('INCR', KEYS[1])
+redis.call('SET', ARGV[1] .. v, ARGV[2], 'EX', ARGV[3])
+return v`;
 
 export interface CachedRanking {
   version: string;
@@ -24,9 +30,10 @@ export interface CachedRanking {
 /**
  * Redis copy of the ranking documents, because FerretDB 1.x answers even a find by _id
  * with a scan of the collection (38 ms at 1,000 campaigns, 11 req/s under load).
- * Entries are keyed by a global version that CampaignRankingWriter bumps after every
- * write, so a reader never sees a ranking older than the last completed ingest; a reader
- * that raced a write files its entry under the old version, which nobody reads any more.
+ * Each campaign has a version; CampaignRankingWriter bumps it and stores the new ranking
+ * under it whenever it writes one (write-through), so a reader never sees a ranking older
+ * than the last completed ingest. A reader that filled a miss while a write happened files
+ * its entry under the old version, which nobody reads any more.
  * Redis away: reads go to the database (the cache is an optimisation, not a dependency).
  */
 @Injectable()
@@ -35,11 +42,16 @@ export class RankingCache {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
+  private keys(campaignId: string) {
+    return { version: `${PREFIX}${campaignId}:version`, entryPrefix: `${PREFIX}${campaignId}:v` };
+  }
+
   async get(campaignId: string): Promise<CachedRanking | null> {
     if (this.redis.status !== 'ready') return null;
+    const k = this.keys(campaignId);
     try {
       const [version, raw] = (await withTimeout(
-        this.redis.eval(GET_SCRIPT, 1, VERSION_KEY, ENTRY_PREFIX, campaignId) as Promise<[string, string | null]>,
+        this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix) as Promise<[string, string | null]>,
         READ_BUDGET_MS,
         'ranking cache read',
       )) as [string, string | null];
@@ -50,14 +62,25 @@ export class RankingCache {
     }
   }
 
-  set(version: string, campaignId: string, top: RankedInfluencer[] | null): void {
+  /** Fills a miss, under the version the reader saw. */
+  fill(version: string, campaignId: string, top: RankedInfluencer[] | null): void {
     this.redis
-      .set(`${ENTRY_PREFIX}${version}:${campaignId}`, top === null ? '' : JSON.stringify(top), 'EX', ENTRY_TTL_S)
+      .set(`${this.keys(campaignId).entryPrefix}${version}`, top === null ? '' : JSON.stringify(top), 'EX', ENTRY_TTL_S)
       .catch(() => undefined);
   }
 
-  /** After every ranking write. Throws when Redis cannot take it: the writer must retry, or entries would go stale. */
-  async invalidate(): Promise<void> {
-    await this.redis.incr(VERSION_KEY);
+  /**
+   * After rankings were written to the database. Throws when Redis cannot take it: the
+   * caller (finalize) must then retry, or readers would keep the old ranking.
+   */
+  async put(rankings: Array<{ campaignId: string; top: RankedInfluencer[] }>): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const r of rankings) {
+      const k = this.keys(r.campaignId);
+      pipeline.eval(PUT_SCRIPT, 1, k.version, k.entryPrefix, JSON.stringify(r.top), ENTRY_TTL_S);
+    }
+    const res = await pipeline.exec();
+    const failed = res?.find(([err]) => err);
+    if (!res || failed) throw failed?.[0] ?? new Error('Redis pipeline aborted');
   }
 }

@@ -31,7 +31,7 @@ export class TopPerformersQuery {
       // campaignId is a validated string and goes in as a literal _id, never as an operator.
       const doc = await this.rankings.findById(id, { top: 1 }).lean().catch(unavailable);
       top = doc?.top ?? null;
-      if (cached) this.cache.set(cached.version, id, top);
+      if (cached) this.cache.fill(cached.version, id, top);
     }
     if (!top) return [];
     return top.slice(0, limit).map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
