@@ -40,9 +40,7 @@ export class CampaignTotalsCalculator {
    * and it is already de-duplicated in Redis, so the database is not read back.
    */
   async fromUpload(uploadId: string, campaigns: string[], into: Totals): Promise<void> {
-    for (const campaignId of campaigns) {
-      for await (const r of this.scratch.latestRows(uploadId, campaignId)) add(into, campaignId, r.influencerId, r);
-    }
+    for await (const r of this.scratch.latestRows(uploadId, campaigns)) add(into, r.campaignId, r.influencerId, r);
   }
 
   /** Campaigns with history: every stored row of theirs, latest per key. */

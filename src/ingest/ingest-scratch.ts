@@ -60,17 +60,30 @@ export class IngestScratch {
     return added;
   }
 
-  /** The file's last values per row key of one campaign, in batches (HSCAN). */
-  async *latestRows(uploadId: string, campaignId: string): AsyncGenerator<{ influencerId: string; likes: number; comments: number; shares: number; views: number }> {
-    let cursor = '0';
-    do {
-      const [next, flat] = await this.redis.hscan(this.latestKey(uploadId, campaignId), cursor, 'COUNT', 5000);
-      cursor = next;
-      for (let i = 1; i < flat.length; i += 2) {
-        const [influencerId, l, c, s, v] = flat[i].split(SEP);
-        yield { influencerId, likes: +l, comments: +c, shares: +s, views: +v };
+  /**
+   * The file's last values per row key of some campaigns: one pipelined HSCAN page per
+   * campaign per round trip (pages of 1,000, so a reply stays small however big a campaign).
+   */
+  async *latestRows(uploadId: string, campaignIds: string[]): AsyncGenerator<{ campaignId: string; influencerId: string; likes: number; comments: number; shares: number; views: number }> {
+    let pending = campaignIds.map((campaignId) => ({ campaignId, cursor: '0' }));
+    while (pending.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const p of pending) pipeline.hscan(this.latestKey(uploadId, p.campaignId), p.cursor, 'COUNT', 1000);
+      const replies = (await pipeline.exec()) ?? [];
+      const next: typeof pending = [];
+      for (let i = 0; i < pending.length; i++) {
+        const [err, reply] = replies[i] ?? [new Error('no reply')];
+        if (err) throw err;
+        const [cursor, flat] = reply as [string, string[]];
+        const { campaignId } = pending[i];
+        for (let j = 1; j < flat.length; j += 2) {
+          const [influencerId, l, c, s, v] = flat[j].split(SEP);
+          yield { campaignId, influencerId, likes: +l, comments: +c, shares: +s, views: +v };
+        }
+        if (cursor !== '0') next.push({ campaignId, cursor });
       }
-    } while (cursor !== '0');
+      pending = next;
+    }
   }
 
   /** False once the upload's scratch data is gone (expired, or Redis lost it). */
