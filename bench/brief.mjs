@@ -19,6 +19,7 @@ const app = await startApp({
   LLM_MODEL: 'stub-model',
   LLM_TIMEOUT_MS: '5000',
   BRIEF_RATE_LIMIT_PER_MIN: '10000',
+  RATE_LIMIT_PER_MIN: '100000000',
 });
 
 const body = (brand) => JSON.stringify({ brand, product: 'Vitamin C serum', goal: 'awareness', platform: 'tiktok' });
