@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/services.sh up)"
+bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p tsconfig.json
 npx nest build
 exec npx jest --runInBand "$@"
