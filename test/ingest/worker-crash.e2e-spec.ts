@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
+import { referenceUpload } from '../support/reference-upload';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 /**
@@ -41,42 +42,6 @@ function kill(worker: ChildProcess): Promise<void> {
   });
 }
 
-/** A file with repeated keys (the later line must win) and a few malformed rows. */
-function makeFile(run: string) {
-  const lines = ['campaignId,influencerId,postId,likes,comments,shares,views'];
-  const latest = new Map<string, { c: string; i: string; l: number; co: number; s: number; v: number }>();
-  let bad = 0;
-  for (let n = 0; n < ROWS; n++) {
-    const c = `${run}_c${n % 3}`;
-    const i = `inf_${(n * 7) % 23}`;
-    const p = `post_${n % 9_000}`; // lines 9000+ rewrite earlier posts
-    const [l, co, s, v] = [(n * 13) % 500, n % 40, n % 11, 1_000 + ((n * 31) % 5_000)];
-    if (n % 250 === 17) {
-      lines.push(`${c},${i},${p},${l},${co},${s},0`); // views 0: rejected
-      bad++;
-      continue;
-    }
-    lines.push(`${c},${i},${p},${l},${co},${s},${v}`);
-    latest.set(`${c}|${i}|${p}`, { c, i, l, co, s, v });
-  }
-  const totals = new Map<string, Map<string, { likes: number; comments: number; shares: number; views: number; posts: number }>>();
-  for (const r of latest.values()) {
-    const byInf = totals.get(r.c) ?? new Map();
-    totals.set(r.c, byInf);
-    const t = byInf.get(r.i) ?? { likes: 0, comments: 0, shares: 0, views: 0, posts: 0 };
-    byInf.set(r.i, { likes: t.likes + r.l, comments: t.comments + r.co, shares: t.shares + r.s, views: t.views + r.v, posts: t.posts + 1 });
-  }
-  const reference = new Map(
-    [...totals].map(([c, byInf]) => [
-      c,
-      [...byInf]
-        .map(([influencerId, t]) => ({ influencerId, ...t, rate: (t.likes + t.comments + t.shares) / t.views }))
-        .sort((a, b) => b.rate - a.rate || (a.influencerId < b.influencerId ? -1 : 1)),
-    ]),
-  );
-  return { csv: lines.join('\n'), accepted: ROWS - bad, bad, reference };
-}
-
 describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, separate worker processes)', () => {
   let api: NestExpressApplication;
   let mongo: MongoClient;
@@ -99,7 +64,7 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
 
   it.each(killAt.map((f, run) => [run, f]))('run %i: killed at %p of the rows written, restarted, exact result', async (run, fraction) => {
     const name = `r${run}_${randomBytes(2).toString('hex')}`;
-    const { csv, accepted, bad, reference } = makeFile(name);
+    const { csv, accepted, bad, duplicates, reference } = referenceUpload(name, ROWS);
 
     const first = startWorker();
     workers.push(first);
@@ -121,7 +86,8 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
 
     workers.push(startWorker());
     const job = await waitForJob(api, jobId, 90_000);
-    expect(job).toMatchObject({ status: 'completed', rowsAccepted: accepted, rowsRejected: bad, rowsWritten: accepted });
+    expect(duplicates).toBeGreaterThan(0);
+    expect(job).toMatchObject({ status: 'completed', rowsAccepted: accepted, rowsRejected: bad, rowsDuplicate: duplicates, rowsWritten: accepted });
 
     // Nothing lost, nothing doubled: one stored row per accepted line of this upload.
     const rows = mongo.db().collection('engagement_rows');
