@@ -1,0 +1,162 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import request from 'supertest';
+import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
+import { referenceUpload } from '../support/reference-upload';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
+
+/**
+ * Fault drills on private Redis and FerretDB instances (own ports and data directories),
+ * stopped and restarted in the middle of an upload. The upload must end completed with
+ * exactly the rows and rankings the reference computes; while a dependency is away the
+ * API must answer (Redis down) or fail fast with 503 (database down), never hang.
+ */
+const FERRETDB = join(__dirname, '../../.local/bin/ferretdb');
+const ROWS = 8_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => (sock.destroy(), resolve(true)));
+      sock.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} did not open`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Redis saves on SIGTERM; FerretDB on SIGTERM keeps serving open connections, so it gets SIGKILL (a crash: SQLite keeps every commit). */
+function stop(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.exitCode !== null || p.signalCode !== null) return resolve();
+    p.once('exit', () => resolve());
+    p.kill(signal);
+  });
+}
+
+async function startRedis(port: number, dir: string) {
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  await waitForPort(port);
+  return p;
+}
+
+async function startFerretDb(port: number, dir: string) {
+  const p = spawn(FERRETDB, ['-listen-addr', `127.0.0.1:${port}`, '-sqlite-url', `file:${dir}/`], { stdio: 'ignore' });
+  await waitForPort(port);
+  return p;
+}
+
+async function waitForRowsWritten(app: NestExpressApplication, jobId: string, atLeast: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const s = (await request(app.getHttpServer()).get(`/ingest/${jobId}`)).body;
+    if (s.rowsWritten >= atLeast || s.status === 'completed' || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function expectExact(app: NestExpressApplication, uri: string, jobId: string, ref: ReturnType<typeof referenceUpload>) {
+  const job = await waitForJob(app, jobId, 120_000);
+  expect(job).toMatchObject({ status: 'completed', rowsAccepted: ref.accepted, rowsDuplicate: ref.duplicates, rowsWritten: ref.accepted });
+  const client = await MongoClient.connect(uri);
+  try {
+    const stored = await client.db().collection('engagement_rows').countDocuments({ campaignId: { $in: [...ref.reference.keys()] } });
+    expect(stored).toBe(ref.accepted);
+  } finally {
+    await client.close();
+  }
+  for (const [campaignId, expected] of ref.reference) {
+    const ranking = await top(app, campaignId, 100);
+    expect(ranking.map((r) => [r.influencerId, r.likes, r.views, r.posts])).toEqual(expected.map((e) => [e.influencerId, e.likes, e.views, e.posts]));
+  }
+}
+
+describe('fault drills: Redis and the database restarted during an ingest', () => {
+  const procs: ChildProcess[] = [];
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => stop(p, 'SIGKILL')));
+  });
+
+  it('Redis stopped mid-upload: /top-performers keeps answering; once Redis is back the upload completes exactly', async () => {
+    const redisPort = await freePort();
+    const redisDir = mkdtempSync(join(tmpdir(), 'drill-redis-'));
+    let redis = await startRedis(redisPort, redisDir);
+    procs.push(redis);
+    const uri = isolatedMongoUri('drill_redis');
+    const app = await startTestApp({ MONGODB_URI: uri, REDIS_URL: `redis://127.0.0.1:${redisPort}`, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+    try {
+      const warm = referenceUpload('warm', 300);
+      await waitForJob(app, (await uploadCsv(app, warm.csv, 'raw').expect(202)).body.jobId);
+
+      const ref = referenceUpload('redis', ROWS);
+      const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
+      const atStop = await waitForRowsWritten(app, jobId, ref.accepted * 0.3);
+      await stop(redis);
+      expect(atStop.rowsWritten).toBeLessThan(ref.accepted); // the drill hit an upload in flight
+
+      // Redis away: rankings still come from the database (the cache is optional).
+      const started = Date.now();
+      const res = await request(app.getHttpServer()).get('/top-performers').query({ campaignId: 'warm_c0' });
+      expect(res.status).toBe(200);
+      expect(res.body.length).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      await request(app.getHttpServer()).get('/health').expect(503);
+
+      await new Promise((r) => setTimeout(r, 2_000));
+      redis = await startRedis(redisPort, redisDir);
+      procs.push(redis);
+      await expectExact(app, uri, jobId, ref);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('the database stopped mid-upload: /health and /top-performers answer 503 fast; chunks retry and the upload completes exactly', async () => {
+    if (!existsSync(FERRETDB)) throw new Error(`${FERRETDB} is missing: run scripts/services.sh up first`);
+    const dbPort = await freePort();
+    const dbDir = mkdtempSync(join(tmpdir(), 'drill-ferretdb-'));
+    let db = await startFerretDb(dbPort, dbDir);
+    procs.push(db);
+    const uri = `mongodb://127.0.0.1:${dbPort}/drill_db`;
+    const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+    try {
+      const ref = referenceUpload('dbdown', ROWS);
+      const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
+      const atStop = await waitForRowsWritten(app, jobId, ref.accepted * 0.3);
+      await stop(db, 'SIGKILL');
+      expect(atStop.rowsWritten).toBeLessThan(ref.accepted); // the drill hit an upload in flight
+
+      const started = Date.now();
+      await request(app.getHttpServer()).get('/health').expect(503);
+      const res = await request(app.getHttpServer()).get('/top-performers').query({ campaignId: 'never_ranked' });
+      expect(res.status).toBe(503);
+      expect(res.body.message).toMatch(/database is unavailable/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+
+      db = await startFerretDb(dbPort, dbDir);
+      procs.push(db);
+      await expectExact(app, uri, jobId, ref);
+    } finally {
+      await app.close();
+    }
+  });
+});
