@@ -1,5 +1,6 @@
 import {
   BadRequestException,
+  HttpException,
   PayloadTooLargeException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
@@ -22,6 +23,15 @@ export async function* limitBytes(source: AsyncIterable<Buffer>, max: number): A
       throw new PayloadTooLargeException(`The file is larger than the limit of ${max} bytes (INGEST_MAX_BYTES)`);
     }
     yield chunk;
+  }
+}
+
+/** The multipart file's bytes; a broken envelope (e.g. no closing boundary) is the client's fault: 400. */
+async function* multipartFile(file: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of file) yield chunk as Buffer;
+  } catch (err) {
+    throw err instanceof HttpException ? err : new BadRequestException(`Malformed multipart request: ${(err as Error).message}`);
   }
 }
 
@@ -63,7 +73,7 @@ export function openUpload(req: Request, maxBytes: number): Promise<UploadSource
       found = true;
       // A multipart error after this point surfaces through the file stream.
       bb.on('error', (err: Error) => file.destroy(new BadRequestException(`Malformed multipart request: ${err.message}`)));
-      resolve({ filename: info.filename, body: limitBytes(file, maxBytes) });
+      resolve({ filename: info.filename, body: limitBytes(multipartFile(file), maxBytes) });
     });
     bb.on('error', (err: Error) => {
       if (!found) reject(new BadRequestException(`Malformed multipart request: ${err.message}`));

@@ -7,6 +7,11 @@ import { Logger } from 'nestjs-pino';
 import { EnvironmentVariables } from '../config/environment';
 import { createValidationPipe } from './validation';
 
+function refuseProtoKeys(key: string, value: unknown) {
+  if (key === '__proto__') throw new SyntaxError('"__proto__" is not allowed as a JSON key');
+  return value;
+}
+
 /** Everything main.ts and the e2e tests must set up identically on the HTTP app. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
   const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
@@ -14,7 +19,8 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.enableShutdownHooks();
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
-  app.useBodyParser('json', { limit: '100kb' });
+  // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
+  app.useBodyParser('json', { limit: '100kb', reviver: refuseProtoKeys });
   app.use(
     helmet({
       // Swagger UI needs inline scripts/styles on /docs only.
