@@ -155,6 +155,22 @@ describe('POST /generate_brief without an LLM or without Redis', () => {
     }
   });
 
+  it('gives 502 when the LLM server refuses connections, caches nothing and stays healthy', async () => {
+    // Port 1 on loopback: nothing listens, every attempt is refused at once.
+    const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', LLM_MAX_ATTEMPTS: '2' });
+    try {
+      const b = body();
+      const res = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(502);
+      expect(res.body.message).toMatch(/after 2 attempt/);
+      expect(JSON.stringify(res.body)).not.toContain('sk-test');
+      const again = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(502);
+      expect(again.headers['x-cache']).not.toBe('HIT');
+      await request(app.getHttpServer()).get('/health').expect(200);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('serves uncached (200, X-Cache MISS) when Redis is unreachable', async () => {
     const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: '', REDIS_URL: 'redis://127.0.0.1:1' });
     try {
