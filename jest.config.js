@@ -3,7 +3,7 @@ module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'json', 'ts'],
   testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
-  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false, isolatedModules: true }] },
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testEnvironment: 'node',
   testTimeout: 60000,
   // Bull's ioredis clients keep retrying a deliberately unreachable Redis for a moment after close().
