@@ -5,8 +5,13 @@ import { withTimeout } from '../core/with-timeout';
 import { RankedInfluencer } from './schemas/campaign-ranking.schema';
 
 const PREFIX = 'influencer:rankings:';
-/** Entries are refreshed by every write; the TTL only drops campaigns nobody reads. */
-const ENTRY_TTL_S = 7 * 24 * 3600;
+/**
+ * Bounds the one staleness versioning cannot prevent: rankings written to the database
+ * while Redis refused the write-through and stayed away past finalize's retries (or Redis
+ * restored from an old snapshot). The cost: a campaign unread for an hour is read once
+ * from the database again.
+ */
+const ENTRY_TTL_S = 3600;
 const READ_BUDGET_MS = 100;
 
 // KEYS: version key of the campaign. ARGV: entry prefix. One round trip for version and entry.
