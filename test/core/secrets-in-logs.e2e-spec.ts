@@ -1,19 +1,10 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../support/processes';
 import { isolatedMongoUri } from '../support/test-app';
 
 const MAIN = join(__dirname, '../../dist/main.js');
 const SECRETS = { API_KEYS: 'key-one-7f3a9c,key-two-2b8e1d', OPENAI_API_KEY: 'sk-secret-5d4c3b2a1' };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('secrets never reach the logs or error bodies (dist/main.js at LOG_LEVEL=debug)', () => {
   it('logs requests with valid and wrong keys and a failing LLM call without any secret', async () => {

@@ -1,12 +1,11 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import request from 'supertest';
-import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
+import { expectMatchesReference, uploadCsv, waitForJob, waitForRowsWritten } from '../support/ingest-helpers';
+import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
@@ -18,40 +17,6 @@ import { isolatedMongoUri, startTestApp } from '../support/test-app';
  */
 const FERRETDB = join(__dirname, '../../.local/bin/ferretdb');
 const ROWS = 8_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => (sock.destroy(), resolve(true)));
-      sock.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} did not open`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Redis saves on SIGTERM; FerretDB on SIGTERM keeps serving open connections, so it gets SIGKILL (a crash: SQLite keeps every commit). */
-function stop(p: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  return new Promise((resolve) => {
-    if (p.exitCode !== null || p.signalCode !== null) return resolve();
-    p.once('exit', () => resolve());
-    p.kill(signal);
-  });
-}
 
 async function startRedis(port: number, dir: string) {
   const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
@@ -65,35 +30,10 @@ async function startFerretDb(port: number, dir: string) {
   return p;
 }
 
-async function waitForRowsWritten(app: NestExpressApplication, jobId: string, atLeast: number) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const s = (await request(app.getHttpServer()).get(`/ingest/${jobId}`)).body;
-    if (s.rowsWritten >= atLeast || s.status === 'completed' || Date.now() > deadline) return s;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function expectExact(app: NestExpressApplication, uri: string, jobId: string, ref: ReturnType<typeof referenceUpload>) {
-  const job = await waitForJob(app, jobId, 120_000);
-  expect(job).toMatchObject({ status: 'completed', rowsAccepted: ref.accepted, rowsDuplicate: ref.duplicates, rowsWritten: ref.accepted });
-  const client = await MongoClient.connect(uri);
-  try {
-    const stored = await client.db().collection('engagement_rows').countDocuments({ campaignId: { $in: [...ref.reference.keys()] } });
-    expect(stored).toBe(ref.accepted);
-  } finally {
-    await client.close();
-  }
-  for (const [campaignId, expected] of ref.reference) {
-    const ranking = await top(app, campaignId, 100);
-    expect(ranking.map((r) => [r.influencerId, r.likes, r.views, r.posts])).toEqual(expected.map((e) => [e.influencerId, e.likes, e.views, e.posts]));
-  }
-}
-
 describe('fault drills: Redis and the database restarted during an ingest', () => {
   const procs: ChildProcess[] = [];
   afterAll(async () => {
-    await Promise.all(procs.map((p) => stop(p, 'SIGKILL')));
+    await Promise.all(procs.map((p) => stopProcess(p, 'SIGKILL')));
   });
 
   it('Redis stopped mid-upload: /top-performers keeps answering; once Redis is back the upload completes exactly', async () => {
@@ -110,7 +50,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       const ref = referenceUpload('redis', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
       const atStop = await waitForRowsWritten(app, jobId, ref.accepted * 0.3);
-      await stop(redis);
+      await stopProcess(redis); // SIGTERM: Redis saves its AOF and exits
       expect(atStop.rowsWritten).toBeLessThan(ref.accepted); // the drill hit an upload in flight
 
       // Redis away: rankings still come from the database (the cache is optional).
@@ -124,7 +64,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       await new Promise((r) => setTimeout(r, 2_000));
       redis = await startRedis(redisPort, redisDir);
       procs.push(redis);
-      await expectExact(app, uri, jobId, ref);
+      await expectMatchesReference(app, uri, jobId, ref);
     } finally {
       await app.close();
     }
@@ -142,7 +82,8 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       const ref = referenceUpload('dbdown', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
       const atStop = await waitForRowsWritten(app, jobId, ref.accepted * 0.3);
-      await stop(db, 'SIGKILL');
+      // A crash: on SIGTERM FerretDB keeps serving the connections it has; SQLite keeps every commit.
+      await stopProcess(db, 'SIGKILL');
       expect(atStop.rowsWritten).toBeLessThan(ref.accepted); // the drill hit an upload in flight
 
       const started = Date.now();
@@ -154,7 +95,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
 
       db = await startFerretDb(dbPort, dbDir);
       procs.push(db);
-      await expectExact(app, uri, jobId, ref);
+      await expectMatchesReference(app, uri, jobId, ref);
     } finally {
       await app.close();
     }

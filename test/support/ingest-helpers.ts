@@ -1,5 +1,7 @@
 import { INestApplication } from '@nestjs/common';
+import { MongoClient } from 'mongodb';
 import request from 'supertest';
+import { referenceUpload } from './reference-upload';
 
 export function uploadCsv(app: INestApplication, csv: string | Buffer, how: 'multipart' | 'raw' = 'multipart') {
   const req = request(app.getHttpServer()).post('/ingest');
@@ -31,3 +33,36 @@ export async function top(app: INestApplication, campaignId: string, limit = 100
 }
 
 export const HEADER = 'campaignId,influencerId,postId,likes,comments,shares,views';
+
+/** Polls the status until `atLeast` rows are written (or the job ended, or 30 s passed); returns that status. */
+export async function waitForRowsWritten(app: INestApplication, jobId: string, atLeast: number) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const s = (await request(app.getHttpServer()).get(`/ingest/${jobId}`).expect(200)).body as { status: string; rowsWritten: number };
+    if (s.rowsWritten >= atLeast || s.status === 'completed' || Date.now() > deadline) return s;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * After a drill: the job completed with the reference's counts, exactly one stored row per
+ * accepted line (nothing lost, nothing doubled), and every ranking equal to the reference's.
+ */
+export async function expectMatchesReference(app: INestApplication, uri: string, jobId: string, ref: ReturnType<typeof referenceUpload>) {
+  const job = await waitForJob(app, jobId, 120_000);
+  expect(ref.duplicates).toBeGreaterThan(0);
+  expect(job).toMatchObject({ status: 'completed', rowsAccepted: ref.accepted, rowsRejected: ref.bad, rowsDuplicate: ref.duplicates, rowsWritten: ref.accepted });
+  const client = await MongoClient.connect(uri);
+  try {
+    const stored = await client.db().collection('engagement_rows').countDocuments({ campaignId: { $in: [...ref.reference.keys()] } });
+    expect(stored).toBe(ref.accepted);
+  } finally {
+    await client.close();
+  }
+  for (const [campaignId, expected] of ref.reference) {
+    const ranking = await top(app, campaignId, 100);
+    expect(ranking.map((r) => [r.influencerId, r.likes, r.comments, r.shares, r.views, r.posts])).toEqual(
+      expected.map((e) => [e.influencerId, e.likes, e.comments, e.shares, e.views, e.posts]),
+    );
+  }
+}
