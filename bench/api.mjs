@@ -4,11 +4,7 @@
 // 1,000 campaigns loaded, and against GET /health/live (no I/O) of the same app as the
 // ceiling. The data is loaded once (through POST /ingest) into the bench_api database.
 import autocannon from 'autocannon';
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
-import { args, dbUri, machine, ROOT, sleep, startApp, TMP, writeJson, writeReadmeSection } from './lib.mjs';
+import { args, dbUri, machine, sampleFile, startApp, uploadFile, waitForJob, writeJson, writeReadmeSection } from './lib.mjs';
 
 const opts = args({ duration: '10', connections: '50', rows: '1000000' });
 const rows = Number(opts.rows);
@@ -17,27 +13,10 @@ const env = { MONGODB_URI: dbUri('bench_api'), RATE_LIMIT_PER_MIN: '100000000', 
 async function ensureData(app) {
   const res = await (await fetch(`${app.url}/campaigns?pageSize=1`)).json();
   if (res.total >= 1000) return { loaded: false, campaigns: res.total };
-  mkdirSync(TMP, { recursive: true });
-  const file = join(TMP, `ingest-${rows}.csv`);
-  if (!existsSync(file)) {
-    spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.mjs'), '--rows', String(rows), '--bad-ratio', '0.02', '--campaigns', '1000', '--influencers', '500', '--seed', '7', '--out', file], { stdio: 'inherit' });
-  }
+  const file = sampleFile(rows);
   console.error(`loading ${rows} rows over 1,000 campaigns (once)…`);
-  const accepted = await new Promise((resolve, reject) => {
-    const req = request(`${app.url}/ingest`, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } }, (r) => {
-      let body = '';
-      r.on('data', (d) => (body += d));
-      r.on('end', () => (r.statusCode === 202 ? resolve(JSON.parse(body)) : reject(new Error(body))));
-    });
-    req.on('error', reject);
-    createReadStream(file).pipe(req);
-  });
-  for (;;) {
-    const job = await (await fetch(`${app.url}${accepted.statusUrl}`)).json();
-    if (job.status === 'completed') break;
-    if (job.status === 'failed') throw new Error(`load failed: ${job.failureReason}`);
-    await sleep(1000);
-  }
+  const job = await waitForJob(app.url, await uploadFile(app.url, file), { intervalMs: 1000 });
+  if (job.status === 'failed') throw new Error(`load failed: ${job.failureReason}`);
   return { loaded: true, campaigns: (await (await fetch(`${app.url}/campaigns?pageSize=1`)).json()).total };
 }
 

@@ -3,38 +3,14 @@
 // End to end on the local services: POST /ingest (raw text/csv) → job completed →
 // /top-performers answers. Rows/s, peak RSS of the app, and CPU seconds of the app,
 // FerretDB and Redis over the run (which one is busy says what bounds the throughput).
-import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { args, cpuSeconds, dbUri, machine, peakRssMb, ROOT, servicePids, sleep, startApp, TMP, writeJson, writeReadmeSection } from './lib.mjs';
+import { args, cpuSeconds, dbUri, machine, peakRssMb, sampleFile, servicePids, startApp, TMP, uploadFile, waitForJob, writeJson, writeReadmeSection } from './lib.mjs';
 
 const opts = args({ sizes: '10000,100000,1000000', 'bad-ratio': '0.02' });
 const sizes = String(opts.sizes).split(',').map(Number);
 mkdirSync(TMP, { recursive: true });
-
-function sampleFile(rows) {
-  const file = join(TMP, `ingest-${rows}.csv`);
-  if (!existsSync(file)) {
-    const res = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.mjs'), '--rows', String(rows), '--bad-ratio', String(opts['bad-ratio']),
-      '--campaigns', '1000', '--influencers', '500', '--seed', '7', '--out', file], { stdio: 'inherit' });
-    if (res.status !== 0) throw new Error('sample generation failed');
-  }
-  return file;
-}
-
-function upload(url, file) {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}/ingest`, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(body)) : reject(new Error(`upload: ${res.statusCode} ${body}`))));
-    });
-    req.on('error', reject);
-    createReadStream(file).pipe(req);
-  });
-}
 
 function warmupFile() {
   const file = join(TMP, 'ingest-warmup.csv');
@@ -44,16 +20,8 @@ function warmupFile() {
   return file;
 }
 
-async function waitForJob(url, accepted) {
-  for (;;) {
-    const job = await (await fetch(`${url}${accepted.statusUrl}`)).json();
-    if (job.status === 'completed' || job.status === 'failed') return job;
-    await sleep(50);
-  }
-}
-
 async function runOnce(rows, chunkRows, profile) {
-  const file = sampleFile(rows);
+  const file = sampleFile(rows, Number(opts['bad-ratio']));
   const db = `bench_ingest_${rows}_${Date.now()}`;
   const env = { MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3) };
   if (chunkRows) env.INGEST_CHUNK_ROWS = String(chunkRows);
@@ -63,21 +31,18 @@ async function runOnce(rows, chunkRows, profile) {
   const cpu0 = { app: cpuSeconds(app.pid), ferretdb: cpuSeconds(svc.ferretdb), redis: cpuSeconds(svc.redis) };
   try {
     // A long-running service has warm code and existing collections: so does the measured run.
-    await waitForJob(app.url, await upload(app.url, warmupFile()));
+    await waitForJob(app.url, await uploadFile(app.url, warmupFile()));
     const t0 = performance.now();
-    const accepted = await upload(app.url, file);
+    const accepted = await uploadFile(app.url, file);
     const tUploaded = performance.now();
-    let job;
     let lastReport = performance.now();
-    for (;;) {
-      job = await (await fetch(`${app.url}${accepted.statusUrl}`)).json();
-      if (job.status === 'completed' || job.status === 'failed') break;
-      if (performance.now() - lastReport > 5000) {
+    const job = await waitForJob(app.url, accepted, {
+      onPoll: (j) => {
+        if (performance.now() - lastReport < 5000) return;
         lastReport = performance.now();
-        console.error(`  ${rows} rows: ${job.status}, ${job.rowsWritten} written, progress ${job.progress}`);
-      }
-      await sleep(50);
-    }
+        console.error(`  ${rows} rows: ${j.status}, ${j.rowsWritten} written, progress ${j.progress}`);
+      },
+    });
     const top = await fetch(`${app.url}/top-performers?campaignId=campaign_1&limit=10`);
     const ranked = (await top.json()).length;
     const seconds = (performance.now() - t0) / 1000;

@@ -1,7 +1,8 @@
 // Shared by the bench:* scripts: start the built app as a child process on the local
 // services, read /proc figures, and write results (JSON + a section of bench/README.md).
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -122,4 +123,39 @@ export function dbUri(name) {
   const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer');
   base.pathname = `/${name}`;
   return base.toString();
+}
+
+/** The synthetic export the benches use (1,000 campaigns, 500 influencers), generated once per size. */
+export function sampleFile(rows, badRatio = 0.02) {
+  mkdirSync(TMP, { recursive: true });
+  const file = join(TMP, `ingest-${rows}${badRatio === 0.02 ? '' : `-bad${badRatio}`}.csv`);
+  if (!existsSync(file)) {
+    const res = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.mjs'), '--rows', String(rows), '--bad-ratio', String(badRatio),
+      '--campaigns', '1000', '--influencers', '500', '--seed', '7', '--out', file], { stdio: 'inherit' });
+    if (res.status !== 0) throw new Error('sample generation failed');
+  }
+  return file;
+}
+
+/** POST /ingest with the file as a raw text/csv body, streamed; resolves with the 202 body. */
+export function uploadFile(url, file) {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/ingest`, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(body)) : reject(new Error(`upload: ${res.statusCode} ${body}`))));
+    });
+    req.on('error', reject);
+    createReadStream(file).pipe(req);
+  });
+}
+
+/** Polls an accepted upload until it ends; `onPoll(job)` sees every status on the way. */
+export async function waitForJob(url, accepted, { intervalMs = 50, onPoll } = {}) {
+  for (;;) {
+    const job = await (await fetch(`${url}${accepted.statusUrl}`)).json();
+    if (job.status === 'completed' || job.status === 'failed') return job;
+    onPoll?.(job);
+    await sleep(intervalMs);
+  }
 }
