@@ -128,11 +128,30 @@ export class CsvRecordSplitter {
 
 const parser = new Parser(new ParserOptions({ headers: false, ignoreEmpty: false, trim: false }));
 
+const BLANK = /^\s+$/;
+
+function splitUnquoted(text: string): string[] {
+  const fields = text.split(',');
+  // fast-csv skips blanks at the start of a record: a blank first field reads as empty,
+  // and a record of blanks alone as no fields at all.
+  if (BLANK.test(fields[0])) {
+    if (fields.length === 1) return [];
+    fields[0] = '';
+  }
+  return fields;
+}
+
 export type FieldsResult = { ok: true; fields: string[] } | { ok: false; reason: string };
 
-/** Splits one record into fields with fast-csv (RFC 4180 quoting and escaping). */
+/**
+ * Splits one record into fields: fast-csv for RFC 4180 quoting and escaping. A record
+ * without a quote has nothing to unescape, and the splitter already cut it at its line
+ * break, so its fields are exactly its comma-separated parts (what fast-csv returns,
+ * property-tested); most rows of an export take this path at a fraction of the cost.
+ */
 export function parseRecordFields(text: string): FieldsResult {
   if (text === '') return { ok: true, fields: [] };
+  if (!text.includes('"')) return { ok: true, fields: splitUnquoted(text) };
   try {
     const { rows } = parser.parse(text, false);
     return { ok: true, fields: (rows[0] as string[] | undefined) ?? [] };
