@@ -52,4 +52,27 @@ describe('validateRow (properties)', () => {
       }),
     );
   });
+
+  it('keeps every valid postedAt as its exact UTC instant, in every form it may be written', () => {
+    const withDate = checkHeader([...header, 'postedAt']);
+    if (!withDate.ok) throw new Error('bad header');
+    const instant = fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    const form = fc.constantFrom('Z', 'ms', 'offset', 'no-zone');
+    fc.assert(
+      fc.property(instant, form, (d, f) => {
+        const iso = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
+        const written =
+          f === 'Z' ? `${iso.slice(0, 19)}Z` : f === 'ms' ? iso : f === 'no-zone' ? iso.slice(0, 19) : shift(d, 150);
+        const expected = f === 'ms' || f === 'offset' ? iso : `${iso.slice(0, 19)}.000Z`;
+        const r = validateRow(['c', 'i', 'p', '1', '1', '1', '10', written], withDate.layout, 2);
+        expect(r.ok && r.row.postedAt).toBe(expected);
+      }),
+    );
+  });
 });
+
+/** The same instant written in local time at +hh:mm `minutes` east of UTC. */
+function shift(d: Date, minutes: number): string {
+  const local = new Date(d.getTime() + minutes * 60_000).toISOString().slice(0, 23);
+  return `${local}+${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}

@@ -62,6 +62,9 @@ describe('validateRow', () => {
     ['postId', 'p\u007f', /control characters/],
     ['postedAt', 'yesterday', /ISO-8601/],
     ['postedAt', '2024-02-30', /ISO-8601/],
+    ['postedAt', '2023-02-29', /ISO-8601/],
+    ['postedAt', '1900-02-29', /ISO-8601/],
+    ['postedAt', '2024-04-31', /ISO-8601/],
     ['postedAt', '2024-13-01', /ISO-8601/],
     ['postedAt', '2024-05-01T25:00:00Z', /ISO-8601/],
     ['campaignId', 'caf\uFFFD', /not valid UTF-8/],
@@ -79,6 +82,18 @@ describe('validateRow', () => {
     for (const d of ['2024-05-01T12:30:00Z', '2024-05-01T12:30:00.123+02:00', '2024-05-01T12:30', '2024-02-29']) {
       expect(validateRow(row({ postedAt: d }), layout(), 2).ok).toBe(true);
     }
+  });
+
+  it('stores postedAt as a UTC instant; a date-time without an offset is UTC', () => {
+    const stored = (d: string) => {
+      const r = validateRow(row({ postedAt: d }), layout(), 2);
+      return r.ok ? r.row.postedAt : r.errors;
+    };
+    expect(stored('2024-05-01T12:30:00Z')).toBe('2024-05-01T12:30:00.000Z');
+    expect(stored('2024-05-01T12:30:00.123+02:00')).toBe('2024-05-01T10:30:00.123Z');
+    expect(stored('2024-05-01T12:30')).toBe('2024-05-01T12:30:00.000Z');
+    expect(stored('2024-05-01 12:30:05')).toBe('2024-05-01T12:30:05.000Z');
+    expect(stored('2000-02-29')).toBe('2000-02-29T00:00:00.000Z');
   });
 
   it('rejects a row whose field count differs from the header', () => {

@@ -69,20 +69,27 @@ function checkCount(raw: string, column: string, blankAs: number | null, min: nu
   return { value: n };
 }
 
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 function checkDate(raw: string): { value?: string; reason?: string } {
   const v = raw.trim();
   if (v === '') return {};
   const m = ISO_DATE.exec(v);
-  const invalid = { reason: `postedAt must be an ISO-8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:30:00Z), got ${describe(raw)}` };
-  if (!m) return invalid;
-  const [, y, mo, d, h, mi, s] = m;
+  const invalid = () => ({ reason: `postedAt must be an ISO-8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:30:00Z), got ${describe(raw)}` });
+  if (!m) return invalid();
+  const [, y, mo, d, h, mi, s, zone] = m;
   const month = Number(mo);
   const day = Number(d);
-  const daysInMonth = new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) return invalid;
-  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59))) return invalid;
-  const t = Date.parse(m[4] === undefined ? `${v}T00:00:00Z` : v.replace(' ', 'T'));
-  if (Number.isNaN(t)) return invalid;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month)) return invalid();
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || (s !== undefined && Number(s) > 59))) return invalid();
+  // The usual export form (UTC to the second) is already canonical but for milliseconds.
+  if (v.length === 20 && zone === 'Z' && v[10] === 'T') return { value: `${v.slice(0, 19)}.000Z` };
+  // No offset means UTC, whatever the server's time zone.
+  const t = Date.parse(h === undefined ? `${v}T00:00:00Z` : `${v.replace(' ', 'T')}${zone === undefined ? 'Z' : ''}`);
+  if (Number.isNaN(t)) return invalid();
   return { value: new Date(t).toISOString() };
 }
 
