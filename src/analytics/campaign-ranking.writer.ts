@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { duplicateKeyIndexes } from '../core/database/write-errors';
+import { encodeRanking } from './ranking-codec';
 import { RankingCache } from './ranking-cache';
 import { InfluencerTotals, rankInfluencers } from './ranking';
 import { CampaignRanking, RANKING_DEPTH } from './schemas/campaign-ranking.schema';
@@ -37,7 +38,7 @@ export class CampaignRankingWriter {
       _id: campaignId,
       influencers: totals.length,
       posts: totals.reduce((n, t) => n + t.posts, 0),
-      top: rankInfluencers(totals, RANKING_DEPTH),
+      top: encodeRanking(rankInfluencers(totals, RANKING_DEPTH)),
       updatedAt: new Date(),
     }));
     const toReplace = docs.filter((d) => known.has(d._id));

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../core/redis/redis.module';
 import { withTimeout } from '../core/with-timeout';
-import { RankedInfluencer } from './schemas/campaign-ranking.schema';
 
 const PREFIX = 'influencer:rankings:';
 /**
@@ -28,8 +27,8 @@ return v`;
 
 export interface CachedRanking {
   version: string;
-  /** undefined: not cached; null: cached as "no such campaign". */
-  top: RankedInfluencer[] | null | undefined;
+  /** The encoded ranking (ranking-codec); undefined: not cached; null: cached as "no such campaign". */
+  top: string | null | undefined;
 }
 
 /**
@@ -60,7 +59,7 @@ export class RankingCache {
         READ_BUDGET_MS,
         'ranking cache read',
       )) as [string, string | null];
-      return { version, top: raw === null ? undefined : raw === '' ? null : (JSON.parse(raw) as RankedInfluencer[]) };
+      return { version, top: raw === null ? undefined : raw === '' ? null : raw };
     } catch (err) {
       this.logger.warn(`ranking cache unavailable, reading the database: ${(err as Error).message}`);
       return null;
@@ -68,9 +67,9 @@ export class RankingCache {
   }
 
   /** Fills a miss, under the version the reader saw. */
-  fill(version: string, campaignId: string, top: RankedInfluencer[] | null): void {
+  fill(version: string, campaignId: string, top: string | null): void {
     this.redis
-      .set(`${this.keys(campaignId).entryPrefix}${version}`, top === null ? '' : JSON.stringify(top), 'EX', ENTRY_TTL_S)
+      .set(`${this.keys(campaignId).entryPrefix}${version}`, top ?? '', 'EX', ENTRY_TTL_S)
       .catch(() => undefined);
   }
 
@@ -78,11 +77,11 @@ export class RankingCache {
    * After rankings were written to the database. Throws when Redis cannot take it: the
    * caller (finalize) must then retry, or readers would keep the old ranking.
    */
-  async put(rankings: Array<{ campaignId: string; top: RankedInfluencer[] }>): Promise<void> {
+  async put(rankings: Array<{ campaignId: string; top: string }>): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const r of rankings) {
       const k = this.keys(r.campaignId);
-      pipeline.eval(PUT_SCRIPT, 1, k.version, k.entryPrefix, JSON.stringify(r.top), ENTRY_TTL_S);
+      pipeline.eval(PUT_SCRIPT, 1, k.version, k.entryPrefix, r.top, ENTRY_TTL_S);
     }
     const res = await pipeline.exec();
     const failed = res?.find(([err]) => err);

@@ -2,6 +2,7 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model } from 'mongoose';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
+import { decodeRanking, encodeRanking } from './ranking-codec';
 import { RankingCache } from './ranking-cache';
 import { CampaignRanking } from './schemas/campaign-ranking.schema';
 
@@ -30,11 +31,14 @@ export class TopPerformersQuery {
     if (top === undefined) {
       // campaignId is a validated string and goes in as a literal _id, never as an operator.
       const doc = await this.rankings.findById(id, { top: 1 }).lean().catch(unavailable);
-      top = doc?.top ?? null;
+      const stored = doc?.top;
+      top = stored === undefined ? null : typeof stored === 'string' ? stored : encodeRanking(decodeRanking(stored));
       if (cached) this.cache.fill(cached.version, id, top);
     }
-    if (!top) return [];
-    return top.slice(0, limit).map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
+    if (top === null) return [];
+    return decodeRanking(top)
+      .slice(0, limit)
+      .map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
   }
 
   async campaigns(page: number, pageSize: number): Promise<CampaignPageDto> {

@@ -30,8 +30,12 @@ export class CampaignRanking {
   @Prop({ required: true })
   posts!: number;
 
-  @Prop({ type: [Object], required: true })
-  top!: RankedInfluencer[];
+  /**
+   * The first RANKING_DEPTH creators in rank order, as ranking-codec's compact JSON text
+   * (rankings stored before it, as arrays of objects, still read).
+   */
+  @Prop({ type: Object, required: true })
+  top!: string | RankedInfluencer[];
 
   updatedAt?: Date;
 }
