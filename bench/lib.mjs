@@ -153,7 +153,10 @@ export function uploadFile(url, file) {
 /** Polls an accepted upload until it ends; `onPoll(job)` sees every status on the way. */
 export async function waitForJob(url, accepted, { intervalMs = 50, onPoll } = {}) {
   for (;;) {
-    const job = await (await fetch(`${url}${accepted.statusUrl}`)).json();
+    const res = await fetch(`${url}${accepted.statusUrl}`);
+    // A 429 here would silently add up to a minute to the measurement: fail instead.
+    if (!res.ok) throw new Error(`GET ${accepted.statusUrl}: ${res.status} ${await res.text()}`);
+    const job = await res.json();
     if (job.status === 'completed' || job.status === 'failed') return job;
     onPoll?.(job);
     await sleep(intervalMs);
