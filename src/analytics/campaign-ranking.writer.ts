@@ -33,7 +33,7 @@ export class CampaignRankingWriter {
    * where an upsert scans the collection but an insert does not; replacements go in
    * small batches because each statement of a bulk update holds a SQLite connection.
    */
-  async replace(campaigns: Map<string, InfluencerTotals[]>, known: ReadonlySet<string>): Promise<void> {
+  async replace(campaigns: Map<string, InfluencerTotals[]>, known: { has(campaignId: string): boolean }): Promise<void> {
     const docs = [...campaigns].map(([campaignId, totals]) => ({
       _id: campaignId,
       influencers: totals.length,
@@ -65,14 +65,17 @@ export class CampaignRankingWriter {
     await this.cache.put(docs.map((d) => ({ campaignId: d._id, top: d.top })));
   }
 
-  /** Campaigns that already have a ranking (and therefore stored rows). */
-  async existing(campaignIds: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
+  /**
+   * Campaigns that already have a ranking (and therefore stored rows), each with the
+   * number of rows its ranking counted: callers size their work by it.
+   */
+  async existing(campaignIds: string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
     for (let i = 0; i < campaignIds.length; i += 1000) {
       const docs = await this.collection
-        .find({ _id: { $in: campaignIds.slice(i, i + 1000) } }, { projection: { _id: 1 } })
+        .find({ _id: { $in: campaignIds.slice(i, i + 1000) } }, { projection: { _id: 1, posts: 1 } })
         .toArray();
-      for (const d of docs) found.add(String(d._id));
+      for (const d of docs) found.set(String(d._id), d.posts ?? 0);
     }
     return found;
   }

@@ -43,23 +43,23 @@ export class CampaignTotalsCalculator {
     for await (const r of this.scratch.latestRows(uploadId, campaigns)) add(into, r.campaignId, r.influencerId, r);
   }
 
-  /** Campaigns with history: every stored row of theirs, latest per key. */
+  /**
+   * Campaigns with history: every stored row of theirs, latest per key, in one query (the
+   * caller sizes the batch: on FerretDB every query is a scan of all rows, whatever it asks).
+   */
   async fromDatabase(campaigns: string[], into: Totals): Promise<void> {
-    // One query per 500 campaigns: on FerretDB each is a scan of all rows.
-    for (let i = 0; i < campaigns.length; i += 500) {
-      const latest = new Map<string, [seq: number, campaignId: string, influencerId: string, l: number, c: number, s: number, v: number]>();
-      const cursor = this.rows.find(
-        { campaignId: { $in: campaigns.slice(i, i + 500) } },
-        { projection: { _id: 0, seq: 1, key: 1, campaignId: 1, influencerId: 1, likes: 1, comments: 1, shares: 1, views: 1 }, batchSize: 5000 },
-      );
-      for await (const d of cursor) {
-        // Keys are per campaign already (the campaign is part of every key's input).
-        const seen = latest.get(d.key);
-        if (!seen || seen[0] < d.seq) latest.set(d.key, [d.seq, d.campaignId, d.influencerId, d.likes, d.comments, d.shares, d.views]);
-      }
-      for (const [, campaignId, influencerId, likes, comments, shares, views] of latest.values()) {
-        add(into, campaignId, influencerId, { likes, comments, shares, views });
-      }
+    const latest = new Map<string, [seq: number, campaignId: string, influencerId: string, l: number, c: number, s: number, v: number]>();
+    const cursor = this.rows.find(
+      { campaignId: { $in: campaigns } },
+      { projection: { _id: 0, seq: 1, key: 1, campaignId: 1, influencerId: 1, likes: 1, comments: 1, shares: 1, views: 1 }, batchSize: 5000 },
+    );
+    for await (const d of cursor) {
+      // Keys are per campaign already (the campaign is part of every key's input).
+      const seen = latest.get(d.key);
+      if (!seen || seen[0] < d.seq) latest.set(d.key, [d.seq, d.campaignId, d.influencerId, d.likes, d.comments, d.shares, d.views]);
+    }
+    for (const [, campaignId, influencerId, likes, comments, shares, views] of latest.values()) {
+      add(into, campaignId, influencerId, { likes, comments, shares, views });
     }
   }
 

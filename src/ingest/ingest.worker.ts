@@ -9,6 +9,7 @@ import { CampaignRankingWriter } from '../analytics/campaign-ranking.writer';
 import { EnvironmentVariables } from '../core/config/environment';
 import { duplicateKeyIndexes } from '../core/database/write-errors';
 import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
+import { batchesByWeight } from './batches';
 import { CampaignTotalsCalculator } from './campaign-totals.calculator';
 import { ChunkJobData, FinalizeJobData, rowSeq } from './chunk-codec';
 import { IngestScratch } from './ingest-scratch';
@@ -16,9 +17,15 @@ import { IngestService } from './ingest.service';
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
 import { IngestJob } from './schemas/ingest-job.schema';
 
-/** Campaigns ranked per step of finalize: from the upload's Redis scratch, or from stored rows. */
+/** Campaigns ranked per step of finalize from the upload's Redis scratch. */
 const FRESH_BATCH = 100;
-const HISTORY_BATCH = 200;
+/**
+ * Campaigns ranked per step from stored rows: as many as hold about this many rows (by
+ * their last ranking), so memory follows rows, and FerretDB, which answers every such
+ * query with a scan of the whole collection, scans as rarely as memory allows.
+ */
+const HISTORY_BATCH_ROWS = 200_000;
+const HISTORY_BATCH_CAMPAIGNS = 1000;
 
 /**
  * Queue consumer (APP_ROLE worker or all). Chunks are written as inserts keyed by
@@ -105,9 +112,9 @@ export class IngestWorker implements OnModuleInit {
         await this.calculator.fromUpload(uploadId, fresh.slice(i, i + FRESH_BATCH), totals);
         await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
       }
-      for (let i = 0; i < history.length; i += HISTORY_BATCH) {
+      for (const batch of batchesByWeight(history, (c) => existing.get(c) ?? 0, HISTORY_BATCH_ROWS, HISTORY_BATCH_CAMPAIGNS)) {
         const totals = new Map();
-        await this.calculator.fromDatabase(history.slice(i, i + HISTORY_BATCH), totals);
+        await this.calculator.fromDatabase(batch, totals);
         await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
       }
 
