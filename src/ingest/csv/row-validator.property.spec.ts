@@ -56,7 +56,7 @@ describe('validateRow (properties)', () => {
   it('keeps every valid postedAt as its exact UTC instant, in every form it may be written', () => {
     const withDate = checkHeader([...header, 'postedAt']);
     if (!withDate.ok) throw new Error('bad header');
-    const instant = fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true });
+    const instant = fc.date({ min: new Date('1000-01-01T00:00:00Z'), max: new Date('9999-12-30T00:00:00Z'), noInvalidDate: true });
     const form = fc.constantFrom('Z', 'ms', 'offset', 'no-zone');
     fc.assert(
       fc.property(instant, form, (d, f) => {
