@@ -15,7 +15,7 @@ import { isolatedMongoUri, startTestApp } from '../support/test-app';
  */
 const MAIN = join(__dirname, '../../dist/main.js');
 const ROWS = 12_000;
-const CHUNK_ROWS = 400;
+const CHUNK_ROWS = 200;
 const uri = isolatedMongoUri('crash');
 const queuePrefix = `crash_${randomBytes(3).toString('hex')}`;
 
@@ -39,7 +39,11 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    api = await startTestApp({ MONGODB_URI: uri, QUEUE_PREFIX: queuePrefix, INGEST_CHUNK_ROWS: String(CHUNK_ROWS), QUEUE_LOCK_MS: '2000' }, 'api');
+    // RATE_LIMIT_PER_MIN: the drill polls job status every 20 ms.
+    api = await startTestApp(
+      { MONGODB_URI: uri, QUEUE_PREFIX: queuePrefix, INGEST_CHUNK_ROWS: String(CHUNK_ROWS), QUEUE_LOCK_MS: '2000', RATE_LIMIT_PER_MIN: '1000000' },
+      'api',
+    );
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => stopProcess(w, 'SIGKILL')));
@@ -57,6 +61,7 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
     const name = `r${run}_${randomBytes(2).toString('hex')}`;
     const ref = referenceUpload(name, ROWS);
 
+    // The only worker of this run (the previous run's were stopped).
     const first = startWorker();
     workers.push(first);
     const res = await uploadCsv(api, ref.csv, 'raw').expect(202);
@@ -68,7 +73,14 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
     // The drill is only a drill if the upload was still in flight when the worker died.
     if (fraction < 1) expect(atKill.rowsWritten).toBeLessThan(ref.accepted);
 
-    workers.push(startWorker());
+    const second = startWorker();
+    workers.push(second);
     await expectMatchesReference(api, uri, jobId, ref);
+    // The next run starts with no worker alive: its kill must stop the only one writing.
+    await stopProcess(second);
+    // ...and with no rows: the exact-count check reads them back, and FerretDB reads scan.
+    const mongo = await MongoClient.connect(uri);
+    await mongo.db().collection('engagement_rows').drop();
+    await mongo.close();
   });
 });
