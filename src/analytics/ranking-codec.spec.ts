@@ -25,6 +25,11 @@ describe('ranking codec', () => {
     expect(decodeRanking(JSON.stringify(ranked))).toEqual(ranked);
   });
 
+  it('decodes only the head asked for', () => {
+    const ranked = rankInfluencers(totals, 100);
+    expect(decodeRanking(encodeRanking(ranked), 2)).toEqual(ranked.slice(0, 2));
+  });
+
   it('an empty ranking stays empty', () => {
     expect(decodeRanking(encodeRanking([]))).toEqual([]);
   });

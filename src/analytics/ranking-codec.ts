@@ -13,10 +13,13 @@ export function encodeRanking(top: readonly RankedInfluencer[]): string {
   return JSON.stringify(top.map((t): StoredEntry => [t.influencerId, t.likes, t.comments, t.shares, t.views, t.posts]));
 }
 
-/** Also reads the earlier format (an array of objects), so no migration is needed. */
-export function decodeRanking(stored: string | readonly unknown[]): RankedInfluencer[] {
+/**
+ * The first `limit` creators of a stored ranking. Also reads the earlier format (an array
+ * of objects), so no migration is needed.
+ */
+export function decodeRanking(stored: string | readonly unknown[], limit = Infinity): RankedInfluencer[] {
   const entries = (typeof stored === 'string' ? JSON.parse(stored) : stored) as Array<StoredEntry | RankedInfluencer>;
-  return entries.map((e) => {
+  return entries.slice(0, limit).map((e) => {
     const [influencerId, likes, comments, shares, views, posts] = Array.isArray(e)
       ? e
       : [e.influencerId, e.likes, e.comments, e.shares, e.views, e.posts];

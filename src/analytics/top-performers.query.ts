@@ -36,9 +36,7 @@ export class TopPerformersQuery {
       if (cached) this.cache.fill(cached.version, id, top);
     }
     if (top === null) return [];
-    return decodeRanking(top)
-      .slice(0, limit)
-      .map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
+    return decodeRanking(top, limit).map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
   }
 
   async campaigns(page: number, pageSize: number): Promise<CampaignPageDto> {
