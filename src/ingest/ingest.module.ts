@@ -10,7 +10,7 @@ import { IngestWorker } from './ingest.worker';
 import { SampleSeeder } from './sample-seeder';
 import { EngagementRowIndexes } from './schemas/engagement-row.indexes';
 import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
-import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
+import { IngestCampaignPage, IngestCampaignPageSchema, IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
 export interface IngestModuleOptions {
   /** Serve POST /ingest and the status endpoints. */
@@ -30,6 +30,7 @@ export class IngestModule {
           { name: EngagementRowDoc.name, schema: EngagementRowSchema },
           { name: IngestJob.name, schema: IngestJobSchema },
           { name: IngestErrorPage.name, schema: IngestErrorPageSchema },
+          { name: IngestCampaignPage.name, schema: IngestCampaignPageSchema },
         ]),
       ],
       controllers: http ? [IngestController] : [],

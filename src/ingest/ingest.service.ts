@@ -14,6 +14,7 @@ import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../core/config/environment';
+import { duplicateKeyIndexes } from '../core/database/write-errors';
 import { withTimeout } from '../core/with-timeout';
 import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkJobData, FinalizeJobData, packRow } from './chunk-codec';
@@ -22,8 +23,10 @@ import { parseRecordFields, readCsvRecords } from './csv/csv-records';
 import { classifyRecord, EngagementRow, isBlankRecord } from './csv/row-validator';
 import { IngestScratch } from './ingest-scratch';
 import {
+  CAMPAIGN_PAGE_SIZE,
   ERROR_PAGE_SIZE,
   ERRORS_IN_STATUS,
+  IngestCampaignPage,
   IngestError,
   IngestErrorPage,
   IngestJob,
@@ -60,6 +63,7 @@ export class IngestService {
     @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
     @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
     @InjectModel(IngestErrorPage.name) private readonly errorPages: Model<IngestErrorPage>,
+    @InjectModel(IngestCampaignPage.name) private readonly campaignPages: Model<IngestCampaignPage>,
     private readonly scratch: IngestScratch,
     config: ConfigService<EnvironmentVariables, true>,
   ) {
@@ -116,6 +120,7 @@ export class IngestService {
       if (state.rowsTotal > 0) {
         if (chunk.length > 0) await this.sendChunk(state, uploadSeq, chunk);
         await this.flushErrors(state, true);
+        await this.saveCampaigns(state);
         await this.jobs.updateOne({ _id: uploadId }, { $set: { ...state.summary(), chunksTotal: state.chunks } });
         const done = await this.scratch.setChunksTotal(uploadId, state.chunks);
         if (done >= state.chunks) await this.enqueueFinalize(uploadId);
@@ -175,12 +180,28 @@ export class IngestService {
     }
   }
 
+  /** The campaigns the upload touched, in pages finalize reads one at a time. */
+  private async saveCampaigns(state: UploadState) {
+    const ids = [...state.campaigns];
+    for (let page = 0; page * CAMPAIGN_PAGE_SIZE < ids.length; page++) {
+      const doc = { _id: `${state.uploadId}:${page}`, campaigns: ids.slice(page * CAMPAIGN_PAGE_SIZE, (page + 1) * CAMPAIGN_PAGE_SIZE) };
+      try {
+        await this.campaignPages.collection.insertOne(doc as never);
+      } catch (err) {
+        // Written before this call failed further on (abort retries the write): same content.
+        if (duplicateKeyIndexes(err) === null) throw err;
+      }
+    }
+    state.campaignPages = Math.ceil(ids.length / CAMPAIGN_PAGE_SIZE);
+  }
+
   /** The upload stopped half-way: what was queued still lands, and the job says why it stopped. */
   private async abort(state: UploadState, err: unknown) {
     const reason = err instanceof HttpException ? err.message : 'internal error while reading the upload';
     if (!(err instanceof HttpException)) this.logger.error(`upload ${state.uploadId} aborted: ${(err as Error)?.stack ?? err}`);
     try {
       await this.flushErrors(state, true);
+      await this.saveCampaigns(state);
       await this.jobs.updateOne(
         { _id: state.uploadId },
         { $set: { ...state.summary(), chunksTotal: state.chunks, failureReason: `upload aborted: ${reason}` } },
@@ -201,6 +222,7 @@ class UploadState {
   rowsDuplicate = 0;
   chunks = 0;
   errorPages = 0;
+  campaignPages = 0;
   readonly campaigns = new Set<string>();
   readonly firstErrors: IngestError[] = [];
   pendingErrors: IngestError[] = [];
@@ -228,7 +250,8 @@ class UploadState {
       rowsAccepted: this.rowsAccepted,
       rowsRejected: this.rowsRejected,
       rowsDuplicate: this.rowsDuplicate,
-      campaigns: [...this.campaigns],
+      campaignPages: this.campaignPages,
+      campaignCount: this.campaigns.size,
       firstErrors: this.firstErrors,
       errorPages: this.errorPages,
     };

@@ -15,7 +15,7 @@ import { ChunkJobData, FinalizeJobData, rowSeq } from './chunk-codec';
 import { IngestScratch } from './ingest-scratch';
 import { IngestService } from './ingest.service';
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
-import { IngestJob } from './schemas/ingest-job.schema';
+import { IngestCampaignPage, IngestJob } from './schemas/ingest-job.schema';
 
 /** Campaigns ranked per step of finalize from the upload's Redis scratch. */
 const FRESH_BATCH = 100;
@@ -42,6 +42,7 @@ export class IngestWorker implements OnModuleInit {
     @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
     @InjectModel(EngagementRowDoc.name) rows: Model<EngagementRowDoc>,
     @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
+    @InjectModel(IngestCampaignPage.name) private readonly campaignPages: Model<IngestCampaignPage>,
     private readonly scratch: IngestScratch,
     private readonly ingest: IngestService,
     private readonly calculator: CampaignTotalsCalculator,
@@ -101,22 +102,8 @@ export class IngestWorker implements OnModuleInit {
       const live = await this.scratch.progress(uploadId);
       const failureReason = job.failureReason ?? live.failureReason;
       const failed = failureReason !== undefined;
-      const existing = await this.rankings.existing(job.campaigns);
       const canUseUpload = !failed && (await this.scratch.hasLatest(uploadId));
-      const fresh = canUseUpload ? job.campaigns.filter((c) => !existing.has(c)) : [];
-      const freshSet = new Set(fresh);
-      const history = job.campaigns.filter((c) => !freshSet.has(c));
-      // Batches bound memory by a number of campaigns, not by the size of the upload.
-      for (let i = 0; i < fresh.length; i += FRESH_BATCH) {
-        const totals = new Map();
-        await this.calculator.fromUpload(uploadId, fresh.slice(i, i + FRESH_BATCH), totals);
-        await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
-      }
-      for (const batch of batchesByWeight(history, (c) => existing.get(c) ?? 0, HISTORY_BATCH_ROWS, HISTORY_BATCH_CAMPAIGNS)) {
-        const totals = new Map();
-        await this.calculator.fromDatabase(batch, totals);
-        await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
-      }
+      for await (const campaigns of this.campaignsOf(job)) await this.rank(uploadId, campaigns, canUseUpload);
 
       const landed = failed ? await this.rows.countDocuments({ uploadId }) : live.rowsWritten;
       await this.jobs.updateOne(
@@ -132,8 +119,40 @@ export class IngestWorker implements OnModuleInit {
         },
       );
       await this.scratch.clear(uploadId);
-      this.logger.log(`upload ${uploadId} ${failed ? 'failed' : 'completed'}: ${landed} rows written, ${job.campaigns.length} campaign(s) re-ranked`);
+      this.logger.log(`upload ${uploadId} ${failed ? 'failed' : 'completed'}: ${landed} rows written, ${job.campaignCount ?? job.campaigns?.length ?? 0} campaign(s) re-ranked`);
     });
+  }
+
+  /** The upload's campaigns, a page at a time (jobs from before pages list them inline). */
+  private async *campaignsOf(job: IngestJob): AsyncGenerator<string[]> {
+    if (job.campaigns?.length) yield job.campaigns;
+    for (let page = 0; page < (job.campaignPages ?? 0); page++) {
+      const doc = await this.campaignPages.findById(`${job._id}:${page}`).lean();
+      if (!doc) throw new Error(`campaign page ${page} of upload ${job._id} is missing`);
+      yield doc.campaigns;
+    }
+  }
+
+  /**
+   * Fresh rankings for some of the upload's campaigns. Campaigns with no ranking yet are
+   * ranked from the upload's Redis scratch (when it is intact); the others from stored rows.
+   */
+  private async rank(uploadId: string, campaigns: string[], canUseUpload: boolean) {
+    const existing = await this.rankings.existing(campaigns);
+    const fresh = canUseUpload ? campaigns.filter((c) => !existing.has(c)) : [];
+    const freshSet = new Set(fresh);
+    const history = campaigns.filter((c) => !freshSet.has(c));
+    // Batches bound memory by a number of campaigns, not by the size of the upload.
+    for (let i = 0; i < fresh.length; i += FRESH_BATCH) {
+      const totals = new Map();
+      await this.calculator.fromUpload(uploadId, fresh.slice(i, i + FRESH_BATCH), totals);
+      await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
+    }
+    for (const batch of batchesByWeight(history, (c) => existing.get(c) ?? 0, HISTORY_BATCH_ROWS, HISTORY_BATCH_CAMPAIGNS)) {
+      const totals = new Map();
+      await this.calculator.fromDatabase(batch, totals);
+      await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
+    }
   }
 
   /** A chunk out of attempts fails its upload; the rest still lands and is ranked. */
