@@ -9,4 +9,6 @@ module.exports = {
   // Bull's ioredis clients keep retrying a deliberately unreachable Redis for a moment after close().
   forceExit: true,
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
 };

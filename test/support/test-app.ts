@@ -5,10 +5,13 @@ import { AppModule } from '../../src/app.module';
 import { AppRole } from '../../src/core/config/environment';
 import { configureHttpApp } from '../../src/core/http/configure-app';
 
-/** A database name of its own per test file, so suites never see each other's data. */
+/**
+ * A database name of its own per test file, so suites never see each other's data; named
+ * after the run (test/global-setup.ts) so the run's teardown can drop it.
+ */
 export function isolatedMongoUri(suite: string): string {
   const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer');
-  base.pathname = `/t_${suite}_${randomBytes(3).toString('hex')}`;
+  base.pathname = `/t_${process.env.TEST_RUN_ID ?? 'adhoc'}_${suite}_${randomBytes(3).toString('hex')}`;
   return base.toString();
 }
 
