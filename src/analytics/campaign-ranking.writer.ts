@@ -10,6 +10,13 @@ import { CampaignRanking, RANKING_DEPTH } from './schemas/campaign-ranking.schem
 
 const REPLACE_BATCH = 25;
 
+export type StoredRanking = Pick<CampaignRanking, 'posts' | 'influencers' | 'top'>;
+
+/** Rankings stored in the earlier format (objects) never compare equal: they get rewritten. */
+function sameRanking(stored: StoredRanking, next: StoredRanking): boolean {
+  return typeof stored.top === 'string' && stored.top === next.top && stored.posts === next.posts && stored.influencers === next.influencers;
+}
+
 /**
  * The one way other modules change analytics: ingest hands over the full per-influencer
  * totals of each campaign it touched, and the ranking is replaced in one write per
@@ -29,11 +36,13 @@ export class CampaignRankingWriter {
 
   /**
    * `known` are the campaigns that have a ranking document already (see existing()):
-   * those are replaced, the others inserted. The split matters on FerretDB 1.x/SQLite,
-   * where an upsert scans the collection but an insert does not; replacements go in
-   * small batches because each statement of a bulk update holds a SQLite connection.
+   * those are replaced, unless their ranking did not change, and the others inserted.
+   * The split matters on FerretDB 1.x/SQLite, where an upsert scans the collection but an
+   * insert does not; replacements go in small batches because each statement of a bulk
+   * update holds a SQLite connection. Every ranking still goes to the Redis copy: a retry
+   * after a failed write-through finds the database current and must still refresh Redis.
    */
-  async replace(campaigns: Map<string, InfluencerTotals[]>, known: { has(campaignId: string): boolean }): Promise<void> {
+  async replace(campaigns: Map<string, InfluencerTotals[]>, known: ReadonlyMap<string, StoredRanking>): Promise<void> {
     const docs = [...campaigns].map(([campaignId, totals]) => ({
       _id: campaignId,
       influencers: totals.length,
@@ -41,7 +50,7 @@ export class CampaignRankingWriter {
       top: encodeRanking(rankInfluencers(totals, RANKING_DEPTH)),
       updatedAt: new Date(),
     }));
-    const toReplace = docs.filter((d) => known.has(d._id));
+    const toReplace = docs.filter((d) => known.has(d._id) && !sameRanking(known.get(d._id)!, d));
     const toInsert = docs.filter((d) => !known.has(d._id));
     for (let i = 0; i < toInsert.length; i += 1000) {
       const batch = toInsert.slice(i, i + 1000);
@@ -66,16 +75,16 @@ export class CampaignRankingWriter {
   }
 
   /**
-   * Campaigns that already have a ranking (and therefore stored rows), each with the
-   * number of rows its ranking counted: callers size their work by it.
+   * The stored rankings of those campaigns that have one (and therefore stored rows):
+   * `posts` sizes the caller's work, the rest lets replace() skip what did not change.
    */
-  async existing(campaignIds: string[]): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
+  async existing(campaignIds: string[]): Promise<Map<string, StoredRanking>> {
+    const found = new Map<string, StoredRanking>();
     for (let i = 0; i < campaignIds.length; i += 1000) {
       const docs = await this.collection
-        .find({ _id: { $in: campaignIds.slice(i, i + 1000) } }, { projection: { _id: 1, posts: 1 } })
+        .find({ _id: { $in: campaignIds.slice(i, i + 1000) } }, { projection: { _id: 1, posts: 1, influencers: 1, top: 1 } })
         .toArray();
-      for (const d of docs) found.set(String(d._id), d.posts ?? 0);
+      for (const d of docs) found.set(String(d._id), { posts: d.posts ?? 0, influencers: d.influencers, top: d.top });
     }
     return found;
   }

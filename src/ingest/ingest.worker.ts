@@ -148,7 +148,7 @@ export class IngestWorker implements OnModuleInit {
       await this.calculator.fromUpload(uploadId, fresh.slice(i, i + FRESH_BATCH), totals);
       await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);
     }
-    for (const batch of batchesByWeight(history, (c) => existing.get(c) ?? 0, HISTORY_BATCH_ROWS, HISTORY_BATCH_CAMPAIGNS)) {
+    for (const batch of batchesByWeight(history, (c) => existing.get(c)?.posts ?? 0, HISTORY_BATCH_ROWS, HISTORY_BATCH_CAMPAIGNS)) {
       const totals = new Map();
       await this.calculator.fromDatabase(batch, totals);
       await this.rankings.replace(CampaignTotalsCalculator.toArrays(totals), existing);

@@ -10,6 +10,14 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
   });
   afterAll(async () => app?.close());
 
+  /** When the campaign's ranking was last written, as GET /campaigns reports it. */
+  async function rankingUpdatedAt(campaignId: string): Promise<string> {
+    const res = await request(app.getHttpServer()).get('/campaigns').query({ pageSize: 100 }).expect(200);
+    const item = (res.body.items as Array<{ campaignId: string; updatedAt: string }>).find((c) => c.campaignId === campaignId);
+    if (!item) throw new Error(`${campaignId} is not listed`);
+    return item.updatedAt;
+  }
+
   it('lands every valid row and reports every bad one with its physical line', async () => {
     const csv = [
       '\uFEFFcampaign_id,Influencer_ID,post_id,LIKES,comments,shares,views,extra', // 1 (BOM, snake/mixed case, extra column)
@@ -101,9 +109,13 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     expect(before[0]).toMatchObject({ influencerId: 'zed', likes: 50, posts: 1, engagementRate: 0.5 });
     expect(before.find((r) => r.influencerId === 'amy')).toMatchObject({ likes: 5, posts: 1 });
 
+    const rankedAt = await rankingUpdatedAt('w1');
+
     const again = await ingest(app, csv);
     expect(again).toMatchObject({ status: 'completed', rowsAccepted: 29 });
     expect(await top(app, 'w1')).toEqual(before);
+    // An unchanged ranking is not rewritten.
+    expect(await rankingUpdatedAt('w1')).toBe(rankedAt);
   });
 
   it('lets an update file change the ranking', async () => {
@@ -111,8 +123,10 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     expect(job).toMatchObject({ status: 'completed', rowsAccepted: 3 });
     expect((await top(app, 'u1')).map((r) => r.influencerId)).toEqual(['a', 'b']);
     // b's p3 gets better numbers; a's post is unchanged.
+    const rankedAt = await rankingUpdatedAt('u1');
     await ingest(app, `${HEADER}\nu1,b,p3,100,0,0,100`);
     const after = await top(app, 'u1');
+    expect(await rankingUpdatedAt('u1')).not.toBe(rankedAt);
     expect(after.map((r) => r.influencerId)).toEqual(['b', 'a']);
     expect(after[0]).toMatchObject({ likes: 105, views: 200, posts: 2, engagementRate: 105 / 200 });
   });
