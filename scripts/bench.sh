@@ -3,7 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name="$1"; shift
-eval "$(bash scripts/services.sh up)" >&2
+# An assignment, not eval "$(…)": set -e then stops here when the services cannot start.
+service_env="$(bash scripts/services.sh up)"
+eval "$service_env" >&2
 npx nest build >&2
 # A capped heap keeps the app small: V8 otherwise grows it lazily on a large machine
 # (1M-row upload: 422 MB peak RSS uncapped, 208 MB at 192 MB; live data stays far below).

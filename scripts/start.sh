@@ -2,7 +2,9 @@
 # `npm start`: local services (unless URLs are given), build, serve.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-eval "$(bash scripts/services.sh up)"
+# An assignment, not eval "$(…)": set -e then stops here when the services cannot start.
+service_env="$(bash scripts/services.sh up)"
+eval "$service_env"
 npx nest build
 export INGEST_SAMPLE_ON_EMPTY="${INGEST_SAMPLE_ON_EMPTY:-true}"
 # A capped heap keeps the app small: V8 otherwise grows it lazily on a large machine

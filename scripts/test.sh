@@ -3,7 +3,9 @@
 # (unit and e2e against the real FerretDB, Redis and an HTTP LLM stub).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-eval "$(bash scripts/services.sh up)"
+# An assignment, not eval "$(…)": set -e then stops here when the services cannot start.
+service_env="$(bash scripts/services.sh up)"
+eval "$service_env"
 bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p tsconfig.json
 npx nest build
