@@ -126,12 +126,12 @@ export function dbUri(name) {
 }
 
 /** The synthetic export the benches use (1,000 campaigns, 500 influencers), generated once per size. */
-export function sampleFile(rows, badRatio = 0.02) {
+export function sampleFile(rows, badRatio = 0.02, seed = 7) {
   mkdirSync(TMP, { recursive: true });
-  const file = join(TMP, `ingest-${rows}${badRatio === 0.02 ? '' : `-bad${badRatio}`}.csv`);
+  const file = join(TMP, `ingest-${rows}${badRatio === 0.02 ? '' : `-bad${badRatio}`}${seed === 7 ? '' : `-seed${seed}`}.csv`);
   if (!existsSync(file)) {
     const res = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.mjs'), '--rows', String(rows), '--bad-ratio', String(badRatio),
-      '--campaigns', '1000', '--influencers', '500', '--seed', '7', '--out', file], { stdio: 'inherit' });
+      '--campaigns', '1000', '--influencers', '500', '--seed', String(seed), '--out', file], { stdio: 'inherit' });
     if (res.status !== 0) throw new Error('sample generation failed');
   }
   return file;
