@@ -9,9 +9,6 @@ import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
-/** The drills poll job status every 20 ms: above the default per-client rate limit. */
-const POLLING = { RATE_LIMIT_PER_MIN: '1000000' };
-
 /**
  * Fault drills on private Redis and FerretDB instances (own ports and data directories),
  * stopped and restarted in the middle of an upload. The upload must end completed with
@@ -45,7 +42,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
     let redis = await startRedis(redisPort, redisDir);
     procs.push(redis);
     const uri = isolatedMongoUri('drill_redis');
-    const app = await startTestApp({ MONGODB_URI: uri, REDIS_URL: `redis://127.0.0.1:${redisPort}`, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1', ...POLLING });
+    const app = await startTestApp({ MONGODB_URI: uri, REDIS_URL: `redis://127.0.0.1:${redisPort}`, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
     try {
       const warm = referenceUpload('warm', 300);
       await waitForJob(app, (await uploadCsv(app, warm.csv, 'raw').expect(202)).body.jobId);
@@ -80,7 +77,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
     let db = await startFerretDb(dbPort, dbDir);
     procs.push(db);
     const uri = `mongodb://127.0.0.1:${dbPort}/drill_db`;
-    const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1', ...POLLING });
+    const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
     try {
       const ref = referenceUpload('dbdown', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;

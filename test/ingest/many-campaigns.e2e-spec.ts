@@ -13,7 +13,7 @@ describe('an upload naming more campaigns than one page holds (real FerretDB, Re
   const uri = isolatedMongoUri('many');
   let app: NestExpressApplication;
   beforeAll(async () => {
-    app = await startTestApp({ MONGODB_URI: uri, RATE_LIMIT_PER_MIN: '1000000' });
+    app = await startTestApp({ MONGODB_URI: uri });
   });
   afterAll(async () => {
     await app?.close();
