@@ -20,17 +20,36 @@ function warmupFile() {
   return file;
 }
 
+/**
+ * Runs `work(app)` against the app started on a database of its own (`db`), dropped after.
+ * The bench polls job status every 50 ms: above the default per-client limit on long runs.
+ */
+async function withApp(db, env, nodeArgs, work) {
+  const app = await startApp({ MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3), RATE_LIMIT_PER_MIN: '100000000', ...env }, nodeArgs);
+  try {
+    return await work(app);
+  } finally {
+    await app.stop();
+    const client = await MongoClient.connect(dbUri(db));
+    await client.db().dropDatabase().catch(() => {});
+    await client.close();
+  }
+}
+
+/** CPU seconds the app, FerretDB and Redis use from now until the returned function is called. */
+function cpuMeter(app) {
+  const svc = servicePids();
+  const pids = { app: app.pid, ferretdb: svc.ferretdb, redis: svc.redis };
+  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
+  return () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, start[name] === null ? null : +(cpuSeconds(pid) - start[name]).toFixed(1)]));
+}
+
 async function runOnce(rows, chunkRows, profile) {
   const file = sampleFile(rows, Number(opts['bad-ratio']));
-  const db = `bench_ingest_${rows}_${Date.now()}`;
-  // The bench polls job status every 50 ms: above the default per-client limit on long runs.
-  const env = { MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3), RATE_LIMIT_PER_MIN: '100000000' };
-  if (chunkRows) env.INGEST_CHUNK_ROWS = String(chunkRows);
+  const env = chunkRows ? { INGEST_CHUNK_ROWS: String(chunkRows) } : {};
   const profileDir = join(TMP, 'profiles', `ingest-${rows}`);
-  const app = await startApp(env, profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []);
-  const svc = servicePids();
-  const cpu0 = { app: cpuSeconds(app.pid), ferretdb: cpuSeconds(svc.ferretdb), redis: cpuSeconds(svc.redis) };
-  try {
+  return withApp(`bench_ingest_${rows}_${Date.now()}`, env, profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [], async (app) => {
+    const cpu = cpuMeter(app);
     // A long-running service has warm code and existing collections: so does the measured run.
     await waitForJob(app.url, await uploadFile(app.url, warmupFile()));
     const t0 = performance.now();
@@ -48,7 +67,6 @@ async function runOnce(rows, chunkRows, profile) {
     const ranked = (await top.json()).length;
     const seconds = (performance.now() - t0) / 1000;
     if (job.status !== 'completed' || ranked === 0) throw new Error(`run failed: ${job.status} ${job.failureReason ?? ''} ranked=${ranked}`);
-    const cpu = (name, pid) => (cpu0[name] === null ? null : +(cpuSeconds(pid) - cpu0[name]).toFixed(1));
     const result = {
       rows,
       chunkRows: chunkRows ?? 'default',
@@ -59,16 +77,11 @@ async function runOnce(rows, chunkRows, profile) {
       rowsAccepted: job.rowsAccepted,
       rowsRejected: job.rowsRejected,
       peakRssMb: peakRssMb(app.pid),
-      cpuSeconds: { app: cpu('app', app.pid), ferretdb: cpu('ferretdb', svc.ferretdb), redis: cpu('redis', svc.redis) },
+      cpuSeconds: cpu(),
     };
     console.log(JSON.stringify(result));
     return result;
-  } finally {
-    await app.stop();
-    const client = await MongoClient.connect(dbUri(db));
-    await client.db().dropDatabase().catch(() => {});
-    await client.close();
-  }
+  });
 }
 
 /**
@@ -77,20 +90,16 @@ async function runOnce(rows, chunkRows, profile) {
  * follows the data already stored, not the update.
  */
 async function runUpdate(baseRows, updateRows) {
-  const db = `bench_ingest_update_${Date.now()}`;
-  const app = await startApp({ MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3), RATE_LIMIT_PER_MIN: '100000000' });
-  const svc = servicePids();
-  try {
+  return withApp(`bench_ingest_update_${Date.now()}`, {}, [], async (app) => {
     const base = await waitForJob(app.url, await uploadFile(app.url, sampleFile(baseRows)), { intervalMs: 200 });
     if (base.status !== 'completed') throw new Error(`base load failed: ${base.failureReason}`);
     const timed = async (file) => {
-      const cpu0 = { app: cpuSeconds(app.pid), ferretdb: cpuSeconds(svc.ferretdb), redis: cpuSeconds(svc.redis) };
+      const cpu = cpuMeter(app);
       const t0 = performance.now();
       const job = await waitForJob(app.url, await uploadFile(app.url, file));
       const seconds = (performance.now() - t0) / 1000;
       if (job.status !== 'completed') throw new Error(`update failed: ${job.failureReason}`);
-      const cpu = (name, pid) => (cpu0[name] === null ? null : +(cpuSeconds(pid) - cpu0[name]).toFixed(1));
-      return { seconds: +seconds.toFixed(2), cpuSeconds: { app: cpu('app', app.pid), ferretdb: cpu('ferretdb', svc.ferretdb), redis: cpu('redis', svc.redis) } };
+      return { seconds: +seconds.toFixed(2), cpuSeconds: cpu() };
     };
     // New rows (another seed) for the same 1,000 campaigns: every ranking changes.
     const changed = await timed(sampleFile(updateRows, 0.02, 8));
@@ -99,12 +108,7 @@ async function runUpdate(baseRows, updateRows) {
     const result = { storedRows: base.rowsAccepted, updateRows, ...changed, reupload: unchanged };
     console.log(JSON.stringify({ update: result }));
     return result;
-  } finally {
-    await app.stop();
-    const client = await MongoClient.connect(dbUri(db));
-    await client.db().dropDatabase().catch(() => {});
-    await client.close();
-  }
+  });
 }
 
 /** Top self-time functions of a --cpu-prof profile (the app process). */
