@@ -5,6 +5,7 @@ import { CampaignTotalsCalculator } from './campaign-totals.calculator';
 import { IngestScratch } from './ingest-scratch';
 import { IngestStatusService } from './ingest-status.service';
 import { IngestController } from './ingest.controller';
+import { IngestEventsController } from './ingest-events.controller';
 import { IngestService } from './ingest.service';
 import { IngestWorker } from './ingest.worker';
 import { SampleSeeder } from './sample-seeder';
@@ -33,7 +34,7 @@ export class IngestModule {
           { name: IngestCampaignPage.name, schema: IngestCampaignPageSchema },
         ]),
       ],
-      controllers: http ? [IngestController] : [],
+      controllers: http ? [IngestController, IngestEventsController] : [],
       providers: [
         IngestService,
         IngestScratch,
