@@ -2,9 +2,11 @@ import { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { EnvironmentVariables } from '../config/environment';
+import { serveDashboard } from './dashboard-assets';
 import { createValidationPipe } from './validation';
 
 function refuseProtoKeys(key: string, value: unknown) {
@@ -21,14 +23,18 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.set('query parser', 'extended');
   // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
   app.useBodyParser('json', { limit: '100kb', reviver: refuseProtoKeys });
-  app.use(
-    helmet({
-      // Swagger UI needs inline scripts/styles on /docs only.
-      contentSecurityPolicy: {
-        directives: { 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'", 'https:'] },
-      },
-    }),
-  );
+  // The app speaks plain HTTP (TLS ends at a proxy, if any): upgrading the page's requests
+  // to https would break it whenever it is opened by a name other than localhost.
+  const noUpgrade = { 'upgrade-insecure-requests': null };
+  const strict = helmet({ contentSecurityPolicy: { directives: noUpgrade } });
+  // Swagger UI needs inline scripts/styles; everything else (the dashboard at /) does without.
+  const swaggerUi = helmet({
+    contentSecurityPolicy: {
+      directives: { ...noUpgrade, 'script-src': ["'self'", "'unsafe-inline'"], 'style-src': ["'self'", "'unsafe-inline'", 'https:'] },
+    },
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? swaggerUi : strict)(req, res, next));
+  serveDashboard(app);
   const origins = (config.get('CORS_ORIGINS', { infer: true }) ?? '')
     .split(',')
     .map((o) => o.trim())
