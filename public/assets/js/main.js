@@ -1,0 +1,21 @@
+import { initKeyControls } from './api-key.js';
+import { initBrief } from './brief.js';
+import { initCampaignList } from './campaign-list.js';
+import { initCampaignView } from './campaign-view.js';
+import { initUpload } from './upload.js';
+import { readState } from './url-state.js';
+
+initKeyControls();
+const view = initCampaignView();
+const list = initCampaignList({
+  onChoose: (campaign) => {
+    list.select(campaign);
+    view.show({ campaign, limit: view.current().limit });
+  },
+});
+initUpload({ onIngested: () => list.reload() });
+initBrief();
+
+const start = readState();
+list.reload().then(() => list.select(start.campaign));
+if (start.campaign) view.show(start);

@@ -1,0 +1,62 @@
+import { formatCount, formatRate } from './format.js';
+
+let chart = null;
+
+/** Horizontal bars (long creator ids stay readable on a phone); the tooltip has the totals. */
+export function drawPerformers(canvas, box, performers) {
+  const css = getComputedStyle(document.documentElement);
+  const bar = css.getPropertyValue('--accent').trim() || '#3358d4';
+  const ink = css.getPropertyValue('--ink-soft').trim() || '#555';
+  // Height follows the number of bars so that 100 creators are as readable as 5.
+  box.style.height = `${Math.max(160, performers.length * 28 + 60)}px`;
+  const data = {
+    labels: performers.map((p) => p.influencerId),
+    datasets: [
+      {
+        label: 'Engagement rate',
+        data: performers.map((p) => p.engagementRate * 100),
+        backgroundColor: bar,
+        borderRadius: 3,
+        performers,
+      },
+    ],
+  };
+  if (chart) {
+    chart.data = data;
+    chart.update();
+    return chart;
+  }
+  chart = new window.Chart(canvas, {
+    type: 'bar',
+    data,
+    options: {
+      indexAxis: 'y',
+      maintainAspectRatio: false,
+      animation: { duration: 250 },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: (items) => {
+              const p = items[0].dataset.performers[items[0].dataIndex];
+              return `#${p.rank} ${p.influencerId}`;
+            },
+            label: (item) => {
+              const p = item.dataset.performers[item.dataIndex];
+              return [
+                `Engagement rate ${formatRate(p.engagementRate)}`,
+                `Likes ${formatCount(p.likes)} · Comments ${formatCount(p.comments)} · Shares ${formatCount(p.shares)}`,
+                `Views ${formatCount(p.views)} · Posts ${formatCount(p.posts)}`,
+              ];
+            },
+          },
+        },
+      },
+      scales: {
+        x: { beginAtZero: true, title: { display: true, text: 'Engagement rate (%)', color: ink }, ticks: { color: ink } },
+        y: { ticks: { color: ink, autoSkip: false } },
+      },
+    },
+  });
+  return chart;
+}

@@ -1,0 +1,303 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Code passed to page.evaluate() runs in the browser: it needs the DOM types.
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, Page } from 'playwright-core';
+import request from 'supertest';
+import { GOALS, PLATFORMS } from '../../src/brief/brief-options';
+import { ingest, top } from '../support/ingest-helpers';
+import { launchChromium, screenshot, watchErrors } from '../support/browser';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startLlmStub } = require('../../scripts/llm-stub.js');
+
+type Stub = { url: string; calls: number; script(m: string[]): void; reset(): void; close(): Promise<void> };
+
+const SAMPLE = join(__dirname, '../../samples/engagement-sample.csv');
+const en = new Intl.NumberFormat('en');
+
+/**
+ * The dashboard at / driven in Debian's headless Chromium against the real app (FerretDB,
+ * Redis, Bull) and the HTTP LLM stub. Screenshots at 375 and 1280 px: test-artifacts/.
+ */
+describe('dashboard at / in a real browser (headless Chromium)', () => {
+  let app: NestExpressApplication;
+  let stub: Stub;
+  let browser: Browser;
+  let url: string;
+  let page: Page;
+  let errors: string[];
+  const server = () => app.getHttpServer();
+
+  beforeAll(async () => {
+    stub = await startLlmStub();
+    app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('dashboard'),
+      INGEST_CHUNK_ROWS: '1000',
+      OPENAI_API_KEY: 'sk-test-not-a-real-key',
+      OPENAI_BASE_URL: stub.url,
+      LLM_MODEL: 'stub-model',
+      LLM_TIMEOUT_MS: '400',
+      BRIEF_RATE_LIMIT_PER_MIN: '1000',
+    });
+    url = `http://127.0.0.1:${(server().address() as { port: number }).port}`;
+    // The campaign tests need data whichever test runs first; the upload test sends the same file again.
+    await ingest(app, readFileSync(SAMPLE, 'utf8'));
+    browser = await launchChromium();
+  });
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    errors = watchErrors(page);
+  });
+  afterEach(async () => {
+    await page.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await stub?.close();
+  });
+
+  it('serves the page and Chart.js from the app with a CSP that allows no inline script', async () => {
+    const html = await request(server()).get('/').expect(200).expect('Content-Type', /text\/html/);
+    const csp = html.headers['content-security-policy'];
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+    expect(csp).not.toMatch(/upgrade-insecure-requests/);
+    await request(server()).get('/assets/vendor/chart.umd.min.js').expect(200).expect('Content-Type', /javascript/);
+    await request(server()).get('/assets/js/main.js').expect(200).expect('Content-Type', /javascript/);
+    await request(server()).get('/assets/../package.json').expect(404);
+    // Swagger UI keeps its own, looser policy.
+    expect((await request(server()).get('/docs')).headers['content-security-policy']).toMatch(/script-src 'self' 'unsafe-inline'/);
+  });
+
+  it('uploads the sample: both bars reach the end, the counts and rejected rows are those of GET /ingest/:jobId', async () => {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    // Every value the "writing" bar shows, in order.
+    await page.evaluate(() => {
+      const w = window as unknown as { seen: number[] };
+      w.seen = [];
+      const out = document.getElementById('upload-write-pct')!;
+      new MutationObserver(() => w.seen.push(Number.parseInt(out.textContent ?? '', 10))).observe(out, { childList: true, characterData: true, subtree: true });
+    });
+    await page.setInputFiles('#upload-file', SAMPLE);
+    const accepted = page.waitForResponse((r) => r.url() === `${url}/ingest` && r.request().method() === 'POST');
+    await page.keyboard.press('Tab'); // the form works from the keyboard: Upload is next after the file field
+    await page.locator('#upload-submit').click();
+    const { jobId } = await (await accepted).json();
+    await page.locator('#upload-result').waitFor();
+
+    const job = (await request(server()).get(`/ingest/${jobId}`).expect(200)).body;
+    expect(job.status).toBe('completed');
+    expect(await page.locator('#upload-read').evaluate((p: HTMLProgressElement) => p.value)).toBe(1);
+    expect(await page.locator('#upload-write').evaluate((p: HTMLProgressElement) => p.value)).toBe(1);
+    const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+    expect(seen[seen.length - 1]).toBe(100);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+
+    expect(await page.locator('#count-accepted').innerText()).toBe(en.format(job.rowsAccepted));
+    expect(await page.locator('#count-rejected').innerText()).toBe(en.format(job.rowsRejected));
+    expect(await page.locator('#count-duplicate').innerText()).toBe(en.format(job.rowsDuplicate));
+    expect(await page.locator('#count-total').innerText()).toBe(en.format(job.rowsTotal));
+    expect(job.rowsRejected).toBeGreaterThan(0);
+    const rows = await page.locator('#rejected-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
+    expect(rows).toEqual(job.errors.map((e: { line: number; column: string | null; reason: string }) => [String(e.line), e.column ?? '(whole row)', e.reason]));
+
+    const download = page.waitForEvent('download');
+    await page.locator('#rejected-download').click();
+    const file = await (await download).path();
+    const csv = (await request(server()).get(`/ingest/${jobId}/errors`).set('Accept', 'text/csv').expect(200)).text;
+    expect(readFileSync(file!, 'utf8')).toBe(csv);
+    expect(csv.trim().split('\n')).toHaveLength(job.rowsRejected + 1);
+    expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ['a header without the required columns (422)', 'name,score\nalice,3\n', /missing required column/i],
+    ['an empty file (400)', '', /empty/i],
+  ])('shows the server’s reason for %s', async (_what, content, reason) => {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    await page.setInputFiles('#upload-file', { name: 'refused.csv', mimeType: 'text/csv', buffer: Buffer.from(content) });
+    const answer = page.waitForResponse((r) => r.url() === `${url}/ingest`);
+    await page.locator('#upload-submit').click();
+    const body = await (await answer).json();
+    const alert = page.locator('#upload-error');
+    await alert.waitFor();
+    const said = [].concat(body.message).join('; ');
+    expect(said).toMatch(reason);
+    expect(await alert.innerText()).toContain(said);
+    expect(await page.locator('#upload-result').isHidden()).toBe(true);
+  });
+
+  /** The bars as Chart.js holds them, and the table as a person reads it. */
+  async function chartAndTable(p: Page) {
+    const chart = await p.evaluate(() => {
+      const c = (window as unknown as { Chart: { getChart(id: string): { data: { labels: string[]; datasets: Array<{ data: number[] }> } } } }).Chart.getChart('campaign-chart')!;
+      return { labels: c.data.labels, values: c.data.datasets[0].data };
+    });
+    const table = await p.locator('#performers-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
+    return { chart, table };
+  }
+
+  const expected = (ranking: Awaited<ReturnType<typeof top>>) => ({
+    chart: { labels: ranking.map((r) => r.influencerId), values: ranking.map((r) => r.engagementRate * 100) },
+    table: ranking.map((r) => [
+      String(r.rank),
+      r.influencerId,
+      `${(r.engagementRate * 100).toFixed(2)}%`,
+      ...[r.likes, r.comments, r.shares, r.views, r.posts].map((n) => en.format(n)),
+    ]),
+  });
+
+  it('opens a campaign from the list: chart bars and table are GET /top-performers; the limit and the choice live in the URL', async () => {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    await page.locator('#campaign-items button[data-campaign="campaign_6"]').click();
+    await page.locator('#campaign-view[data-loaded="campaign_6|10"]').waitFor();
+    expect(await chartAndTable(page)).toEqual(expected(await top(app, 'campaign_6', 10)));
+    expect(page.url()).toBe(`${url}/?campaign=campaign_6#campaigns`);
+
+    await page.locator('#campaign-limit').selectOption('5');
+    await page.locator('#campaign-view[data-loaded="campaign_6|5"]').waitFor();
+    expect(await chartAndTable(page)).toEqual(expected(await top(app, 'campaign_6', 5)));
+    expect(page.url()).toBe(`${url}/?campaign=campaign_6&limit=5#campaigns`);
+    await screenshot(page, 'dashboard-1280.png');
+
+    // The address is a shareable link: a fresh page opens the same view, on a phone-sized screen.
+    const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    const phoneErrors = watchErrors(phone);
+    await phone.goto(`${url}/?campaign=campaign_3&limit=20#campaigns`, { waitUntil: 'networkidle' });
+    await phone.locator('#campaign-view[data-loaded="campaign_3|20"]').waitFor();
+    expect(await chartAndTable(phone)).toEqual(expected(await top(app, 'campaign_3', 20)));
+    await screenshot(phone, 'dashboard-375.png');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await phone.close();
+    expect([...errors, ...phoneErrors]).toEqual([]);
+  });
+
+  it('searches the campaign list, pages through it, and says so for an unknown campaign', async () => {
+    const all = (await request(server()).get('/campaigns').query({ pageSize: 500 }).expect(200)).body.items.map((c: { campaignId: string }) => c.campaignId);
+    await page.goto(url, { waitUntil: 'networkidle' });
+    expect(await page.locator('#campaign-items button').count()).toBe(Math.min(20, all.length));
+    await page.locator('#campaign-q').fill('N_1');
+    const matching = all.filter((id: string) => id.toLowerCase().includes('n_1'));
+    expect(matching.length).toBeGreaterThan(1);
+    await page.waitForFunction((n) => document.querySelectorAll('#campaign-items button').length === n, Math.min(20, matching.length));
+    expect(await page.locator('#campaign-items button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.campaign))).toEqual(matching.slice(0, 20));
+
+    await page.locator('#campaign-q').fill('no_such_campaign');
+    await page.locator('#campaign-q').press('Enter');
+    await page.locator('#campaign-view[data-loaded="no_such_campaign|10"]').waitFor();
+    expect(await page.locator('#campaign-error').innerText()).toMatch(/No data for campaign “no_such_campaign”/);
+    expect(await page.locator('#campaign-list-status').innerText()).toMatch(/No campaign matches/);
+    expect(await page.locator('#campaign-chart-box').isHidden()).toBe(true);
+  });
+
+  it('writes a brief through the LLM stub, shows the model, then the same brief from the cache', async () => {
+    expect(await request(server()).get('/').then(() => page.goto(url, { waitUntil: 'networkidle' })).then(() => page.locator('#brief-goal option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)))).toEqual([...GOALS]);
+    expect(await page.locator('#brief-platform option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([...PLATFORMS]);
+
+    const form = { brand: `Glow Labs ${randomBytes(3).toString('hex')}`, product: 'Vitamin C serum', goal: 'launch', platform: 'instagram' };
+    stub.reset();
+    // Keyboard only: type, Tab to the next field, Enter submits.
+    await page.locator('#brief-brand').focus();
+    await page.keyboard.type(form.brand);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(form.product);
+    await page.locator('#brief-goal').selectOption(form.goal);
+    await page.locator('#brief-platform').selectOption(form.platform);
+    await page.locator('#brief-product').press('Enter');
+    await page.locator('#brief-cache[data-cache="MISS"]').waitFor();
+    expect(stub.calls).toBe(1);
+
+    // The same request again through the API is a cache hit with exactly the brief the page shows.
+    const brief = (await request(server()).post('/generate_brief').send(form).expect(200).expect('X-Cache', 'HIT')).body;
+    const text = (field: string) => page.locator(`#brief-result [data-field="${field}"]`).innerText();
+    const items = (field: string) => page.locator(`#brief-result [data-field="${field}"] li`).allInnerTexts();
+    expect(await text('caption')).toBe(brief.caption);
+    expect(await items('hook_ideas')).toEqual(brief.hook_ideas);
+    expect(await items('hashtags')).toEqual(brief.hashtags);
+    for (const f of ['cta', 'tone', 'persona', 'creative_angle', 'disclosure']) expect(await text(f)).toBe(brief[f]);
+    expect(await page.locator('#brief-model').innerText()).toBe('Model: stub-model');
+
+    await page.locator('#brief-submit').click();
+    await page.locator('#brief-cache[data-cache="HIT"]').waitFor();
+    expect(await page.locator('#brief-cache').innerText()).toBe('From cache');
+    expect(stub.calls).toBe(1);
+
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    await page.locator('button[data-copy="hashtags"]').click();
+    await page.locator('#brief-copied').filter({ hasText: 'copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(brief.hashtags.join(' '));
+    await screenshot(page, 'dashboard-brief-1280.png');
+    expect(errors).toEqual([]);
+  });
+
+  it.each([
+    ['502 after three failed attempts', ['500', '500', '500'], /The AI model did not produce a usable brief/],
+    ['504 after three timeouts', ['timeout', 'timeout', 'timeout'], /took too long to answer/],
+  ])('explains a %s', async (_what, script, message) => {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    stub.reset();
+    stub.script(script);
+    await page.locator('#brief-brand').fill(`Failing ${randomBytes(3).toString('hex')}`);
+    await page.locator('#brief-product').fill('Serum');
+    await page.locator('#brief-submit').click();
+    const alert = page.locator('#brief-error');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await alert.innerText()).toMatch(message);
+  });
+
+  it('labels every form field', async () => {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, select')].filter((el) => !(el as HTMLInputElement).labels?.length).map((el) => el.id),
+    );
+    expect(unlabelled).toEqual([]);
+  });
+});
+
+describe('dashboard with API keys set (headless Chromium)', () => {
+  let app: NestExpressApplication;
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('dashboard_keys'), API_KEYS: 'dash-key-1,dash-key-2' });
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('asks for a key once, sends it as X-API-Key, keeps it for the tab only, and asks again when it is refused', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    const sentKeys: Array<string | undefined> = [];
+    page.on('request', (r) => r.url().includes('/campaigns') && sentKeys.push(r.headers()['x-api-key']));
+    await page.goto(url);
+    const dialog = page.locator('#key-dialog');
+    await dialog.waitFor();
+    expect(await page.locator('#key-reason').innerText()).toMatch(/needs an API key/);
+    await page.locator('#key-input').fill('wrong-key');
+    await page.locator('#key-input').press('Enter');
+    await page.locator('#key-reason').filter({ hasText: /refused/ }).waitFor();
+    await page.locator('#key-input').fill('dash-key-2');
+    await page.locator('#key-ok').click();
+    await page.locator('#campaign-list-status').filter({ hasText: /No campaigns yet/ }).waitFor();
+    expect(sentKeys).toEqual([undefined, 'wrong-key', 'dash-key-2']);
+    expect(await page.evaluate(() => ({ session: Object.values(sessionStorage), local: localStorage.length }))).toEqual({ session: ['dash-key-2'], local: 0 });
+
+    // Upload and watch the job (the event stream needs the key too) without being asked again.
+    await page.setInputFiles('#upload-file', { name: 'keyed.csv', mimeType: 'text/csv', buffer: Buffer.from('campaignId,influencerId,likes,comments,shares,views\nkeyed,amy,5,1,1,100\nkeyed,bo,1,0,0,0\n') });
+    await page.locator('#upload-submit').click();
+    await page.locator('#upload-result').waitFor();
+    expect(await page.locator('#count-accepted').innerText()).toBe('1');
+    expect(await page.locator('#count-rejected').innerText()).toBe('1');
+    expect(await dialog.isVisible()).toBe(false);
+    await screenshot(page, 'dashboard-keys-375.png');
+    await page.close();
+  });
+});
