@@ -23,7 +23,7 @@ async function bootstrap() {
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   configureHttpApp(app);
   await app.listen(env.PORT, env.HOST);
-  app.get(Logger).log(`API (${env.APP_ROLE}) on http://${env.HOST}:${env.PORT} — Swagger UI at /docs`);
+  app.get(Logger).log(`API (${env.APP_ROLE}) on http://${env.HOST}:${env.PORT} — dashboard at /, Swagger UI at /docs`);
 }
 
 bootstrap().catch((err: unknown) => {
