@@ -1,15 +1,21 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsController } from './analytics.controller';
-import { CampaignRankingWriter } from './campaign-ranking.writer';
+import { CampaignTotalsRepository } from './campaign-totals.repository';
+import { CampaignTotalsService } from './campaign-totals.service';
 import { RankingCache } from './ranking-cache';
-import { CampaignRanking, CampaignRankingSchema } from './schemas/campaign-ranking.schema';
+import { CampaignSummary, CampaignSummarySchema, InfluencerTotals, InfluencerTotalsSchema } from './schemas/influencer-totals.schema';
 import { TopPerformersQuery } from './top-performers.query';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: CampaignRanking.name, schema: CampaignRankingSchema }])],
+  imports: [
+    MongooseModule.forFeature([
+      { name: InfluencerTotals.name, schema: InfluencerTotalsSchema },
+      { name: CampaignSummary.name, schema: CampaignSummarySchema },
+    ]),
+  ],
   controllers: [AnalyticsController],
-  providers: [TopPerformersQuery, CampaignRankingWriter, RankingCache],
-  exports: [CampaignRankingWriter, TopPerformersQuery],
+  providers: [TopPerformersQuery, CampaignTotalsRepository, CampaignTotalsService, RankingCache],
+  exports: [CampaignTotalsService, TopPerformersQuery],
 })
 export class AnalyticsModule {}

@@ -1,44 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { REDIS_CLIENT } from '../core/redis/redis.module';
+import { REDIS_CLIENT } from '../core/redis/redis.tokens';
 import { withTimeout } from '../core/with-timeout';
+import type { TopRow } from './campaign-totals.repository';
 
-const PREFIX = 'influencer:rankings:';
-/**
- * Bounds the one staleness versioning cannot prevent: rankings written to the database
- * while Redis refused the write-through and stayed away past finalize's retries (or Redis
- * restored from an old snapshot). The cost: a campaign unread for an hour is read once
- * from the database again.
- */
-const ENTRY_TTL_S = 3600;
+const PREFIX = 'influencer:top:';
+/** Bounds memory: a campaign nobody reads drops out of the cache. */
+const ENTRY_TTL_S = 600;
 const READ_BUDGET_MS = 100;
 
-// KEYS: version key of the campaign. ARGV: entry prefix. One round trip for version and entry.
+// KEYS: version key. ARGV: entry prefix. One round trip for the version and its entry.
 const GET_SCRIPT = `
 local v = redis.call('GET', KEYS[1]) or '0'
 return {v, redis.call('GET', ARGV[1] .. v)}`;
 
-// KEYS: version key. ARGV: entry prefix, value, ttl. A write bumps the version and files the
-// new ranking under it in one step, so readers switch from the old entry to the new at once.
-const PUT_SCRIPT = `
-local v = redis.call('INCR', KEYS[1])
-redis.call('SET', ARGV[1] .. v, ARGV[2], 'EX', ARGV[3])
-return v`;
-
-export interface CachedRanking {
+export interface CachedTop {
   version: string;
-  /** The encoded ranking (ranking-codec); undefined: not cached; null: cached as "no such campaign". */
-  top: string | null | undefined;
+  /** The campaign's ranking head (RANKING_DEPTH deep); undefined when not cached. */
+  rows: TopRow[] | undefined;
 }
 
 /**
- * Redis copy of the ranking documents, because FerretDB 1.x answers even a find by _id
- * with a scan of the collection (38 ms at 1,000 campaigns, 11 req/s under load).
- * Each campaign has a version; CampaignRankingWriter bumps it and stores the new ranking
- * under it whenever it writes one (write-through), so a reader never sees a ranking older
- * than the last completed ingest. A reader that filled a miss while a write happened files
- * its entry under the old version, which nobody reads any more.
- * Redis away: reads go to the database (the cache is an optimisation, not a dependency).
+ * Cache-aside in front of the top-performers query. Each campaign has a version number;
+ * readers fill a miss under the version they saw, and ingest invalidates a campaign by
+ * bumping its version after its totals changed. A reader that filled a miss while the
+ * totals changed files its entry under the old version, which nobody reads any more, so a
+ * completed ingest is visible at once. Redis away: reads go to the database.
  */
 @Injectable()
 export class RankingCache {
@@ -50,7 +37,8 @@ export class RankingCache {
     return { version: `${PREFIX}${campaignId}:version`, entryPrefix: `${PREFIX}${campaignId}:v` };
   }
 
-  async get(campaignId: string): Promise<CachedRanking | null> {
+  /** null: the cache cannot be used right now. */
+  async get(campaignId: string): Promise<CachedTop | null> {
     if (this.redis.status !== 'ready') return null;
     const k = this.keys(campaignId);
     try {
@@ -59,30 +47,24 @@ export class RankingCache {
         READ_BUDGET_MS,
         'ranking cache read',
       )) as [string, string | null];
-      return { version, top: raw === null ? undefined : raw === '' ? null : raw };
+      return { version, rows: raw === null ? undefined : (JSON.parse(raw) as TopRow[]) };
     } catch (err) {
       this.logger.warn(`ranking cache unavailable, reading the database: ${(err as Error).message}`);
       return null;
     }
   }
 
-  /** Fills a miss, under the version the reader saw. */
-  fill(version: string, campaignId: string, top: string | null): void {
-    this.redis
-      .set(`${this.keys(campaignId).entryPrefix}${version}`, top ?? '', 'EX', ENTRY_TTL_S)
-      .catch(() => undefined);
+  fill(version: string, campaignId: string, rows: TopRow[]): void {
+    this.redis.set(`${this.keys(campaignId).entryPrefix}${version}`, JSON.stringify(rows), 'EX', ENTRY_TTL_S).catch(() => undefined);
   }
 
   /**
-   * After rankings were written to the database. Throws when Redis cannot take it: the
-   * caller (finalize) must then retry, or readers would keep the old ranking.
+   * After the campaigns' totals changed. Throws when Redis cannot take it: the caller
+   * (finalize) must then retry, or readers would keep the old ranking.
    */
-  async put(rankings: Array<{ campaignId: string; top: string }>): Promise<void> {
+  async invalidate(campaignIds: string[]): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (const r of rankings) {
-      const k = this.keys(r.campaignId);
-      pipeline.eval(PUT_SCRIPT, 1, k.version, k.entryPrefix, r.top, ENTRY_TTL_S);
-    }
+    for (const c of campaignIds) pipeline.incr(this.keys(c).version);
     const res = await pipeline.exec();
     const failed = res?.find(([err]) => err);
     if (!res || failed) throw failed?.[0] ?? new Error('Redis pipeline aborted');

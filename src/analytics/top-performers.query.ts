@@ -1,10 +1,8 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
-import { decodeRanking, encodeRanking } from './ranking-codec';
 import { RankingCache } from './ranking-cache';
-import { CampaignRanking } from './schemas/campaign-ranking.schema';
+import { RANKING_DEPTH } from './schemas/influencer-totals.schema';
 
 const CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
 
@@ -16,41 +14,41 @@ function unavailable(err: unknown): never {
   throw err;
 }
 
-/** Reads of the ranking read model. */
+/** Reads of rankings: the indexed top-performers query behind a cache-aside. */
 @Injectable()
 export class TopPerformersQuery {
   constructor(
-    @InjectModel(CampaignRanking.name) private readonly rankings: Model<CampaignRanking>,
+    private readonly repository: CampaignTotalsRepository,
     private readonly cache: RankingCache,
   ) {}
 
   async top(campaignId: string, limit: number): Promise<TopPerformerDto[]> {
+    // campaignId is a validated string and goes into the filter as a literal, never an operator.
     const id = String(campaignId);
     const cached = await this.cache.get(id);
-    let top = cached?.top;
-    if (top === undefined) {
-      // campaignId is a validated string and goes in as a literal _id, never as an operator.
-      const doc = await this.rankings.findById(id, { top: 1 }).lean().catch(unavailable);
-      const stored = doc?.top;
-      top = stored === undefined ? null : typeof stored === 'string' ? stored : encodeRanking(decodeRanking(stored));
-      if (cached) this.cache.fill(cached.version, id, top);
+    let rows = cached?.rows;
+    if (rows === undefined) {
+      // One cached head serves every limit: the query always reads RANKING_DEPTH.
+      rows = await this.repository.top(id, RANKING_DEPTH).catch(unavailable);
+      if (cached) this.cache.fill(cached.version, id, rows);
     }
-    if (top === null) return [];
-    return decodeRanking(top, limit).map((t, i) => ({ rank: i + 1, campaignId: id, ...t }));
+    return rows.slice(0, limit).map((r, i) => ({
+      rank: i + 1,
+      campaignId: id,
+      influencerId: r.influencerId,
+      engagementRate: r.engagementRate,
+      likes: r.likes,
+      comments: r.comments,
+      shares: r.shares,
+      views: r.views,
+      posts: r.posts,
+    }));
   }
 
   async campaigns(page: number, pageSize: number): Promise<CampaignPageDto> {
-    const [docs, total] = await Promise.all([
-      this.rankings
-        .find({}, { _id: 1, influencers: 1, posts: 1, updatedAt: 1 })
-        .sort({ _id: 1 })
-        .skip((page - 1) * pageSize)
-        .limit(pageSize)
-        .lean(),
-      this.rankings.estimatedDocumentCount(),
-    ]).catch(unavailable);
+    const { items, total } = await this.repository.campaignsPage(page, pageSize).catch(unavailable);
     return {
-      items: docs.map((d) => ({ campaignId: d._id, influencers: d.influencers, rows: d.posts, updatedAt: d.updatedAt! })),
+      items: items.map((d) => ({ campaignId: d._id, influencers: d.influencers, rows: d.posts, updatedAt: d.updatedAt })),
       page,
       pageSize,
       total,

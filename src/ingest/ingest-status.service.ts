@@ -1,21 +1,20 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import { Model } from 'mongoose';
+import { isRedisUnavailable } from '../core/redis/redis-errors';
 import { IngestStatusDto } from './dto/ingest-status.dto';
-import { IngestScratch } from './ingest-scratch';
-import { IngestError, IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
+import { IngestJobRepository } from './ingest-job.repository';
+import { IngestProgressRepository, LiveProgress } from './ingest-progress.repository';
+import { IngestError, IngestJob } from './schemas/ingest-job.schema';
 
 /** Read side of uploads: status with live progress, and the full error report. */
 @Injectable()
 export class IngestStatusService {
   constructor(
-    @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
-    @InjectModel(IngestErrorPage.name) private readonly pages: Model<IngestErrorPage>,
-    private readonly scratch: IngestScratch,
+    private readonly jobs: IngestJobRepository,
+    private readonly progressStore: IngestProgressRepository,
   ) {}
 
   private async job(jobId: string): Promise<IngestJob> {
-    const job = await this.jobs.findById(jobId).lean();
+    const job = await this.jobs.find(jobId);
     if (!job) throw new NotFoundException(`No ingest job ${jobId}`);
     return job;
   }
@@ -28,8 +27,7 @@ export class IngestStatusService {
     let status = job.status;
     let startedAt = job.startedAt ?? null;
     if (!finished) {
-      // Live figures come from Redis; if it is away, the stored ones are still an answer.
-      const live = await this.scratch.progress(jobId).catch(() => null);
+      const live = await this.liveProgress(jobId);
       if (live) {
         rowsWritten = live.rowsWritten;
         if (live.startedAt) {
@@ -60,12 +58,25 @@ export class IngestStatusService {
     };
   }
 
+  /**
+   * Live figures come from Redis. If Redis is down, the stored figures are still an
+   * answer; any other error is a fault to surface, not to hide.
+   */
+  private async liveProgress(jobId: string): Promise<LiveProgress | null> {
+    try {
+      return await this.progressStore.progress(jobId);
+    } catch (err) {
+      if (isRedisUnavailable(err)) return null;
+      throw err;
+    }
+  }
+
   /** Every rejected row, page by page (pages are fetched by _id, never scanned). */
   async *errors(jobId: string): AsyncGenerator<IngestError[]> {
     const job = await this.job(jobId);
     for (let page = 0; page < job.errorPages; page++) {
-      const doc = await this.pages.findById(`${jobId}:${page}`).lean();
-      if (doc) yield doc.errors;
+      const errors = await this.jobs.errorPage(jobId, page);
+      if (errors) yield errors;
     }
   }
 }

@@ -1,17 +1,28 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsModule } from '../analytics/analytics.module';
-import { CampaignTotalsCalculator } from './campaign-totals.calculator';
-import { IngestScratch } from './ingest-scratch';
+import { EngagementRowDoc, EngagementRowSchema } from '../core/database/engagement-row.schema';
+import { ChunkWriterService } from './chunk-writer.service';
+import { EngagementRowsRepository } from './engagement-rows.repository';
+import { FinalizeService } from './finalize.service';
+import { IngestChunkProcessor } from './ingest-chunk.processor';
+import { IngestEventsController } from './ingest-events.controller';
+import { IngestFinalizeProcessor } from './ingest-finalize.processor';
+import { IngestJobRepository } from './ingest-job.repository';
+import { IngestProgressRepository } from './ingest-progress.repository';
+import { IngestQueue } from './ingest-queue';
 import { IngestStatusService } from './ingest-status.service';
 import { IngestController } from './ingest.controller';
-import { IngestEventsController } from './ingest-events.controller';
 import { IngestService } from './ingest.service';
-import { IngestWorker } from './ingest.worker';
 import { SampleSeeder } from './sample-seeder';
-import { EngagementRowIndexes } from './schemas/engagement-row.indexes';
-import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
-import { IngestCampaignPage, IngestCampaignPageSchema, IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
+import {
+  IngestErrorPage,
+  IngestErrorPageSchema,
+  IngestJob,
+  IngestJobSchema,
+  IngestUploadCampaign,
+  IngestUploadCampaignSchema,
+} from './schemas/ingest-job.schema';
 
 export interface IngestModuleOptions {
   /** Serve POST /ingest and the status endpoints. */
@@ -31,17 +42,20 @@ export class IngestModule {
           { name: EngagementRowDoc.name, schema: EngagementRowSchema },
           { name: IngestJob.name, schema: IngestJobSchema },
           { name: IngestErrorPage.name, schema: IngestErrorPageSchema },
-          { name: IngestCampaignPage.name, schema: IngestCampaignPageSchema },
+          { name: IngestUploadCampaign.name, schema: IngestUploadCampaignSchema },
         ]),
       ],
       controllers: http ? [IngestController, IngestEventsController] : [],
       providers: [
         IngestService,
-        IngestScratch,
         IngestStatusService,
-        CampaignTotalsCalculator,
-        EngagementRowIndexes,
-        ...(worker ? [IngestWorker] : []),
+        IngestJobRepository,
+        IngestProgressRepository,
+        IngestQueue,
+        EngagementRowsRepository,
+        ChunkWriterService,
+        FinalizeService,
+        ...(worker ? [IngestChunkProcessor, IngestFinalizeProcessor] : []),
         ...(http ? [SampleSeeder] : []),
       ],
       exports: [IngestService, IngestStatusService],

@@ -2,14 +2,15 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { MongoClient } from 'mongodb';
 import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
-import { CAMPAIGN_PAGE_SIZE } from '../../src/ingest/schemas/ingest-job.schema';
+import request from 'supertest';
+import { CAMPAIGN_BATCH } from '../../src/ingest/finalize.service';
 
 /**
- * An upload's campaigns are kept in pages, not in the job document: 80k distinct campaign
- * ids of 200 characters (an 18 MB file) overflowed the 16 MB document and answered 500.
- * This file names 2.4 pages' worth; every page must be ranked.
+ * An upload's campaigns are listed outside the job document (a file may name more than a
+ * 16 MB document holds) and finalize rebuilds them in batches. This file names 2.4
+ * batches' worth; every batch must be ranked, and the list is dropped once the job ends.
  */
-describe('an upload naming more campaigns than one page holds (real FerretDB, Redis, Bull)', () => {
+describe('an upload naming more campaigns than one finalize batch (real database, Redis, Bull)', () => {
   const uri = isolatedMongoUri('many');
   let app: NestExpressApplication;
   beforeAll(async () => {
@@ -22,8 +23,8 @@ describe('an upload naming more campaigns than one page holds (real FerretDB, Re
     await client.close();
   });
 
-  it('ranks every campaign across the pages and keeps the job document small', async () => {
-    const campaigns = Math.floor(CAMPAIGN_PAGE_SIZE * 2.4);
+  it('ranks every campaign across the batches and keeps the job document small', async () => {
+    const campaigns = Math.floor(CAMPAIGN_BATCH * 2.4);
     const id = (i: number) => `camp_${String(i).padStart(6, '0')}`;
     const lines = ['campaignId,influencerId,likes,comments,shares,views'];
     for (let i = 0; i < campaigns; i++) lines.push(`${id(i)},inf_${i % 7},${i % 50},1,1,${100 + (i % 13)}`);
@@ -37,16 +38,17 @@ describe('an upload naming more campaigns than one page holds (real FerretDB, Re
     const client = await MongoClient.connect(uri);
     try {
       const doc = await client.db().collection('ingest_jobs').findOne({ _id: res.body.jobId });
-      expect(doc).toMatchObject({ campaignPages: 3, campaignCount: campaigns });
+      expect(doc).toMatchObject({ campaignCount: campaigns });
       expect(doc).not.toHaveProperty('campaigns');
-      const pages = await client.db().collection('ingest_campaign_pages').find({ _id: { $regex: `^${res.body.jobId}:` } as never }).toArray();
-      expect(pages.flatMap((p) => p.campaigns as string[]).sort()).toEqual(Array.from({ length: campaigns }, (_, i) => id(i)));
+      expect(await client.db().collection('ingest_upload_campaigns').countDocuments()).toBe(0);
     } finally {
       await client.close();
     }
 
-    // First, middle and last campaign: one from each page.
-    for (const i of [0, CAMPAIGN_PAGE_SIZE + 1, campaigns - 2]) {
+    const listed = await request(app.getHttpServer()).get('/campaigns').query({ page: 1, pageSize: 1 }).expect(200);
+    expect(listed.body.total).toBe(campaigns);
+    // First, middle and last campaign: one from each batch.
+    for (const i of [0, CAMPAIGN_BATCH + 1, campaigns - 2]) {
       expect(await top(app, id(i))).toEqual([expect.objectContaining({ rank: 1, influencerId: `inf_${i % 7}`, likes: i % 50 })]);
     }
     expect((await top(app, id(campaigns - 1))).map((r) => r.influencerId)).toEqual(['inf_x', `inf_${(campaigns - 1) % 7}`]);

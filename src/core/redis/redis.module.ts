@@ -2,19 +2,10 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { EnvironmentVariables } from '../config/environment';
+import { ClusterLock } from './cluster-lock';
+import { REDIS_CLIENT } from './redis.tokens';
 
-export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
-
-/** Redis URL with any password masked, for logs and health details. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '<unparseable url>';
-  }
-}
+export { REDIS_CLIENT };
 
 @Injectable()
 class RedisShutdown implements OnApplicationShutdown {
@@ -25,7 +16,7 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 /**
- * The app's own Redis connection (health, locks, per-upload scratch data). Bull and the
+ * The app's own Redis connection (health, locks, upload progress, the ranking cache). Bull and the
  * cache store build theirs from the same REDIS_URL.
  */
 @Global()
@@ -58,7 +49,8 @@ class RedisShutdown implements OnApplicationShutdown {
       },
     },
     RedisShutdown,
+    ClusterLock,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, ClusterLock],
 })
 export class RedisModule {}

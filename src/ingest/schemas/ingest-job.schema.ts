@@ -23,11 +23,8 @@ export class IngestJob {
   @Prop() rowsWritten?: number;
   /** Unknown (null) while the file is still being read. */
   @Prop({ type: Number, default: null }) chunksTotal!: number | null;
-  /** The campaigns the upload touched, in pages of CAMPAIGN_PAGE_SIZE (see IngestCampaignPage). */
-  @Prop({ default: 0 }) campaignPages!: number;
+  /** Distinct campaigns the upload touched (listed in ingest_upload_campaigns). */
   @Prop({ default: 0 }) campaignCount!: number;
-  /** Jobs written before campaign pages listed their campaigns inline (unbounded: 16 MB limit). */
-  @Prop({ type: [String], default: undefined }) campaigns?: string[];
   @Prop({ type: [Object], default: [] }) firstErrors!: IngestError[];
   @Prop({ default: 0 }) errorPages!: number;
   @Prop() failureReason?: string;
@@ -46,17 +43,14 @@ export class IngestErrorPage {
 export const IngestErrorPageSchema = SchemaFactory.createForClass(IngestErrorPage);
 
 /**
- * The campaigns of an upload, `_id` = `<uploadId>:<page>`: a file may name more distinct
- * campaigns than one 16 MB job document can list (80k ids of 200 characters).
+ * One campaign an upload touched, `_id` = `<uploadId>\u0001<campaignId>`: finalize reads an
+ * upload's campaigns as one range of the primary key, in batches, however many there are.
  */
-@Schema({ collection: 'ingest_campaign_pages', versionKey: false })
-export class IngestCampaignPage {
+@Schema({ collection: 'ingest_upload_campaigns', versionKey: false })
+export class IngestUploadCampaign {
   @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: [String], required: true }) campaigns!: string[];
 }
-export const IngestCampaignPageSchema = SchemaFactory.createForClass(IngestCampaignPage);
+export const IngestUploadCampaignSchema = SchemaFactory.createForClass(IngestUploadCampaign);
 
 export const ERROR_PAGE_SIZE = 1000;
-/** 5,000 ids of at most 200 characters: ~1 MB, well inside a document. */
-export const CAMPAIGN_PAGE_SIZE = 5000;
 export const ERRORS_IN_STATUS = 50;

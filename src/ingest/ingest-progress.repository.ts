@@ -1,0 +1,100 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { REDIS_CLIENT } from '../core/redis/redis.tokens';
+
+const TTL_S = 7 * 24 * 3600;
+
+// KEYS: done set, meta hash. ARGV: chunk index, rows, now (ISO), ttl seconds.
+const CHUNK_DONE_SCRIPT = `
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2]) end
+redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return {redis.call('SCARD', KEYS[1]), redis.call('HGET', KEYS[2], 'chunksTotal')}`;
+
+export interface LiveProgress {
+  chunksDone: number;
+  chunksTotal: number | null;
+  rowsWritten: number;
+  startedAt?: Date;
+  failureReason?: string;
+}
+
+/**
+ * An upload's live progress in Redis, shared by the API process that reads the file and
+ * the workers that write it (no shared disk is assumed). Expires on its own.
+ *   keys  set   row keys seen in the file so far (counts rowsDuplicate as the file is read)
+ *   done  set   indexes of the chunks written
+ *   meta  hash  chunksTotal, rowsWritten, startedAt, failureReason
+ */
+@Injectable()
+export class IngestProgressRepository {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  private key(uploadId: string, part: 'keys' | 'done' | 'meta') {
+    return `influencer:ingest:${uploadId}:${part}`;
+  }
+
+  /** Records row keys in file order; returns how many were new to this file. */
+  async recordKeys(uploadId: string, keys: string[]): Promise<number> {
+    const k = this.key(uploadId, 'keys');
+    const res = await this.redis.multi().sadd(k, ...keys).expire(k, TTL_S).exec();
+    const [err, added] = res?.[0] ?? [new Error('Redis transaction aborted')];
+    if (err) throw err;
+    return Number(added);
+  }
+
+  /**
+   * Marks a chunk written (and the upload started) in one atomic step: `rows` counts once
+   * however often the chunk is re-delivered. Returns what tells whether it was the last.
+   */
+  async chunkDone(uploadId: string, index: number, rows: number): Promise<{ chunksDone: number; chunksTotal: number | null }> {
+    const [done, total] = (await this.redis.eval(
+      CHUNK_DONE_SCRIPT,
+      2,
+      this.key(uploadId, 'done'),
+      this.key(uploadId, 'meta'),
+      String(index),
+      rows,
+      new Date().toISOString(),
+      TTL_S,
+    )) as [number, string | null];
+    return { chunksDone: done, chunksTotal: total === null ? null : Number(total) };
+  }
+
+  /** Returns how many chunks are written already. */
+  async setChunksTotal(uploadId: string, total: number): Promise<number> {
+    const meta = this.key(uploadId, 'meta');
+    await this.redis.multi().hset(meta, 'chunksTotal', total).expire(meta, TTL_S).exec();
+    return this.redis.scard(this.key(uploadId, 'done'));
+  }
+
+  /** The first failure wins; finalize then ends the job as failed. */
+  async markFailed(uploadId: string, reason: string): Promise<void> {
+    const meta = this.key(uploadId, 'meta');
+    await this.redis.multi().hsetnx(meta, 'failureReason', reason).expire(meta, TTL_S).exec();
+  }
+
+  async progress(uploadId: string): Promise<LiveProgress> {
+    const [done, meta] = await Promise.all([
+      this.redis.scard(this.key(uploadId, 'done')),
+      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason'),
+    ]);
+    return {
+      chunksDone: done,
+      chunksTotal: meta[0] === null ? null : Number(meta[0]),
+      rowsWritten: Number(meta[1] ?? 0),
+      ...(meta[2] !== null && { startedAt: new Date(meta[2]) }),
+      ...(meta[3] !== null && { failureReason: meta[3] }),
+    };
+  }
+
+  /** The key set is not needed once the file is read; the rest goes when the job ends. */
+  async dropKeys(uploadId: string): Promise<void> {
+    await this.redis.unlink(this.key(uploadId, 'keys'));
+  }
+
+  async clear(uploadId: string): Promise<void> {
+    await this.redis.unlink(this.key(uploadId, 'keys'), this.key(uploadId, 'done'), this.key(uploadId, 'meta'));
+  }
+}
