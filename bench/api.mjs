@@ -52,11 +52,12 @@ try {
   const topPaths = Array.from({ length: 1000 }, (_, k) => `/top-performers?campaignId=campaign_${k + 1}&limit=10`);
   const check = await fetch(app.url + topPaths[0]);
   if (check.status !== 200 || (await check.json()).length === 0) throw new Error('no ranking for campaign_1');
-  // Steady state: ingest writes every ranking through to Redis; data loaded by an older build
-  // (or a flushed Redis) is warmed by one read per campaign first.
+  // Steady state: every campaign read once (the first read of a campaign after an ingest
+  // fills the cache-aside from the indexed query); the time of that pass is the cold cost.
   const t0 = performance.now();
   for (let k = 0; k < topPaths.length; k += 4) await Promise.all(topPaths.slice(k, k + 4).map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())));
-  console.error(`one read of every campaign: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const tCold = performance.now() - t0;
+  console.error(`one read of every campaign: ${(tCold / 1000).toFixed(1)} s`);
   await cannon(app.url, ['/health/live']); // warm-up (JIT, sockets)
   const ceiling = summary(await cannon(app.url, ['/health/live']));
   const top = summary(await cannon(app.url, topPaths));
@@ -67,19 +68,21 @@ try {
     ceiling,
     topPerformers: top,
     shareOfCeiling: +(top.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2),
+    p99RatioToCeiling: +(top.p99Ms / ceiling.p99Ms).toFixed(2),
+    coldPassSeconds: +((tCold) / 1000).toFixed(1),
   };
   const file = writeJson('api', result);
   writeReadmeSection('api', [
     `### API (\`npm run bench:api\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
     '',
-    `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB; \`/top-performers\` cycles through all campaigns, served from the Redis copy of the rankings (warm, as ingest leaves it).`,
+    `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB 2.5 + DocumentDB; \`/top-performers\` cycles through all campaigns: the indexed query on influencer_totals behind the Redis cache-aside, warmed by one read of every campaign (that cold pass of 1,000 indexed queries, 4 at a time: ${result.coldPassSeconds} s).`,
     '',
     '| endpoint | req/s | p50 | p99 | non-2xx |',
     '|---|---:|---:|---:|---:|',
     `| \`GET /health/live\` (no I/O, the ceiling) | ${ceiling.requestsPerSecond} | ${ceiling.p50Ms} ms | ${ceiling.p99Ms} ms | ${ceiling.non2xx} |`,
     `| \`GET /top-performers?campaignId=…&limit=10\` | ${top.requestsPerSecond} | ${top.p50Ms} ms | ${top.p99Ms} ms | ${top.non2xx} |`,
     '',
-    `/top-performers reaches ${Math.round(result.shareOfCeiling * 100)} % of the ceiling (target ≥ 50 %, p99 < 25 ms).`,
+    `/top-performers reaches ${Math.round(result.shareOfCeiling * 100)} % of the ceiling's requests/s (target ≥ 60 %), with a p99 ${result.p99RatioToCeiling}× the ceiling's (target ≤ 1.5×).`,
   ].join('\n'));
   console.log(JSON.stringify(result, null, 2));
   console.log(`results: ${file}`);

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// npm run bench:ingest [-- --sizes 10000,100000,1000000 --chunk-rows N --sweep --profile --no-update]
+// npm run bench:ingest [-- --sizes 10000,100000,1000000 --update-base 1000000 --chunk-rows N --sweep --profile --no-update --no-mongoimport]
 // End to end on the local services: POST /ingest (raw text/csv) → job completed →
 // /top-performers answers. Rows/s, peak RSS of the app, and CPU seconds of the app,
-// FerretDB and Redis over the run (which one is busy says what bounds the throughput).
+// FerretDB, PostgreSQL and Redis over the run (which one is busy says what bounds the
+// throughput). The same file is also loaded by mongoimport, MongoDB's own raw CSV loader,
+// into the same database server: the ratio of the two rates is the cost of the product.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { args, cpuSeconds, dbUri, machine, peakRssMb, sampleFile, servicePids, startApp, TMP, uploadFile, waitForJob, writeJson, writeReadmeSection } from './lib.mjs';
+import { spawnSync } from 'node:child_process';
+import { args, cpuSeconds, dbUri, machine, MONGOIMPORT, peakRssMb, sampleFile, servicePids, startApp, TMP, treeCpuSeconds, uploadFile, waitForJob, writeJson, writeReadmeSection } from './lib.mjs';
 
-const opts = args({ sizes: '10000,100000,1000000', 'bad-ratio': '0.02' });
+const opts = args({ sizes: '10000,100000,1000000', 'bad-ratio': '0.02', 'update-base': '1000000' });
 const sizes = String(opts.sizes).split(',').map(Number);
 mkdirSync(TMP, { recursive: true });
 
@@ -30,18 +33,33 @@ async function withApp(db, env, nodeArgs, work) {
     return await work(app);
   } finally {
     await app.stop();
-    const client = await MongoClient.connect(dbUri(db));
-    await client.db().dropDatabase().catch(() => {});
-    await client.close();
+    await dropDb(db);
   }
 }
 
-/** CPU seconds the app, FerretDB and Redis use from now until the returned function is called. */
+/** CPU seconds the app, FerretDB, PostgreSQL and Redis use from now until the returned function is called. */
 function cpuMeter(app) {
   const svc = servicePids();
-  const pids = { app: app.pid, ferretdb: svc.ferretdb, redis: svc.redis };
-  const start = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)]));
-  return () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, start[name] === null ? null : +(cpuSeconds(pid) - start[name]).toFixed(1)]));
+  const meters = { app: () => cpuSeconds(app.pid), ferretdb: () => cpuSeconds(svc.ferretdb), postgres: () => treeCpuSeconds(svc.postgres), redis: () => cpuSeconds(svc.redis) };
+  const start = Object.fromEntries(Object.entries(meters).map(([name, read]) => [name, read()]));
+  return () => Object.fromEntries(Object.entries(meters).map(([name, read]) => [name, start[name] === null ? null : +(read() - start[name]).toFixed(1)]));
+}
+
+/** mongoimport of the same file into a throwaway database on the same server: the raw-load peer. */
+function mongoimport(file, rows) {
+  if (opts['no-mongoimport'] || !existsSync(MONGOIMPORT)) return null;
+  const db = `bench_mongoimport_${rows}_${Date.now()}`;
+  const t0 = performance.now();
+  const res = spawnSync(MONGOIMPORT, ['--uri', dbUri(db), '--collection', 'rows', '--type', 'csv', '--headerline', '--numInsertionWorkers', '2', '--quiet', '--file', file], { encoding: 'utf8' });
+  const seconds = (performance.now() - t0) / 1000;
+  if (res.status !== 0) throw new Error(`mongoimport failed: ${res.stderr}`);
+  return { seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(rows / seconds), db };
+}
+
+async function dropDb(db) {
+  const client = await MongoClient.connect(dbUri(db));
+  await client.db().dropDatabase().catch(() => {});
+  await client.close();
 }
 
 async function runOnce(rows, chunkRows, profile) {
@@ -79,15 +97,21 @@ async function runOnce(rows, chunkRows, profile) {
       peakRssMb: peakRssMb(app.pid),
       cpuSeconds: cpu(),
     };
+    const peer = mongoimport(file, rows);
+    if (peer) {
+      await dropDb(peer.db);
+      result.mongoimport = { seconds: peer.seconds, rowsPerSecond: peer.rowsPerSecond };
+      result.ratioToMongoimport = +(result.rowsPerSecond / peer.rowsPerSecond).toFixed(2);
+    }
     console.log(JSON.stringify(result));
     return result;
   });
 }
 
 /**
- * The other common case: an update file into campaigns that already have data. Those are
- * re-ranked from every stored row of theirs (the latest row per key wins), so the cost
- * follows the data already stored, not the update.
+ * The other common case: an update file into campaigns that already have data. Rows are
+ * written by key (an older version replaced in place) and the touched campaigns' totals
+ * regrouped by the database over the campaign index.
  */
 async function runUpdate(baseRows, updateRows) {
   return withApp(`bench_ingest_update_${Date.now()}`, {}, [], async (app) => {
@@ -103,7 +127,7 @@ async function runUpdate(baseRows, updateRows) {
     };
     // New rows (another seed) for the same 1,000 campaigns: every ranking changes.
     const changed = await timed(sampleFile(updateRows, 0.02, 8));
-    // The same file again: nothing changes, nothing is rewritten.
+    // The same file again: nothing changes.
     const unchanged = await timed(sampleFile(updateRows, 0.02, 8));
     const result = { storedRows: base.rowsAccepted, updateRows, ...changed, reupload: unchanged };
     console.log(JSON.stringify({ update: result }));
@@ -131,7 +155,7 @@ function summariseProfile(rows) {
 
 const results = [];
 for (const rows of sizes) results.push(await runOnce(rows, opts['chunk-rows'] ? Number(opts['chunk-rows']) : undefined, false));
-const update = opts['no-update'] ? undefined : await runUpdate(100_000, 10_000);
+const update = opts['no-update'] ? undefined : await runUpdate(Number(opts['update-base']), 10_000);
 const sweep = [];
 if (opts.sweep) for (const c of [1000, 2000, 5000, 10000, 20000]) sweep.push(await runOnce(100_000, c, false));
 let profile;
@@ -142,9 +166,12 @@ if (opts.profile) {
 
 const file = writeJson('ingest', { machine: machine(), badRatio: Number(opts['bad-ratio']), results, ...(update && { updateIntoExisting: update }), ...(sweep.length && { chunkSweep: sweep }), ...(profile && { appProfileTopSelfTime: profile }) });
 const table = (list) => [
-  '| rows | chunk rows | file MB | seconds | rows/s | peak RSS (app) | CPU s app / FerretDB / Redis |',
-  '|---:|---:|---:|---:|---:|---:|---|',
-  ...list.map((r) => `| ${r.rows.toLocaleString('en')} | ${r.chunkRows} | ${r.fileMb} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.peakRssMb} MB | ${r.cpuSeconds.app} / ${r.cpuSeconds.ferretdb} / ${r.cpuSeconds.redis} |`),
+  '| rows | chunk rows | file MB | seconds | rows/s | mongoimport rows/s | ratio | peak RSS (app) | CPU s app / FerretDB / PostgreSQL / Redis |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+  ...list.map(
+    (r) =>
+      `| ${r.rows.toLocaleString('en')} | ${r.chunkRows} | ${r.fileMb} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.mongoimport?.rowsPerSecond.toLocaleString('en') ?? '–'} | ${r.ratioToMongoimport ?? '–'} | ${r.peakRssMb} MB | ${r.cpuSeconds.app} / ${r.cpuSeconds.ferretdb} / ${r.cpuSeconds.postgres} / ${r.cpuSeconds.redis} |`,
+  ),
 ];
 writeReadmeSection('ingest', [
   `### Ingest (\`npm run bench:ingest\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
@@ -155,7 +182,7 @@ writeReadmeSection('ingest', [
   ...(update
     ? [
         '',
-        `Update into existing campaigns: ${update.updateRows.toLocaleString('en')} new rows touching all 1,000 campaigns of a database holding ${update.storedRows.toLocaleString('en')} rows: **${update.seconds} s** (CPU s app / FerretDB / Redis: ${update.cpuSeconds.app} / ${update.cpuSeconds.ferretdb} / ${update.cpuSeconds.redis}); the same file uploaded again (no ranking changes): **${update.reupload.seconds} s**.`,
+        `Update into existing campaigns: ${update.updateRows.toLocaleString('en')} new rows touching all 1,000 campaigns of a database holding ${update.storedRows.toLocaleString('en')} rows: **${update.seconds} s** (CPU s app / FerretDB / PostgreSQL / Redis: ${update.cpuSeconds.app} / ${update.cpuSeconds.ferretdb} / ${update.cpuSeconds.postgres} / ${update.cpuSeconds.redis}); the same file uploaded again (no ranking changes): **${update.reupload.seconds} s**.`,
       ]
     : []),
   ...(sweep.length ? ['', 'Chunk size sweep (100k rows):', '', ...table(sweep)] : []),

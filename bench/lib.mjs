@@ -1,7 +1,7 @@
 // Shared by the bench:* scripts: start the built app as a child process on the local
 // services, read /proc figures, and write results (JSON + a section of bench/README.md).
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
@@ -88,14 +88,43 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** Pids of the local FerretDB and Redis that scripts/services.sh started (if it did). */
+/** Pids of the local FerretDB, PostgreSQL (postmaster) and Redis that scripts/services.sh started (if it did). */
 export function servicePids() {
-  const read = (name) => {
-    const f = join(ROOT, '.local', 'run', `${name}.pid`);
-    return existsSync(f) ? Number(readFileSync(f, 'utf8').trim()) : null;
+  const read = (file) => (existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0].trim()) : null);
+  return {
+    ferretdb: read(join(ROOT, '.local', 'run', 'ferretdb.pid')),
+    postgres: read(join(ROOT, '.local', 'data', 'postgres', 'postmaster.pid')),
+    redis: read(join(ROOT, '.local', 'run', 'redis.pid')),
   };
-  return { ferretdb: read('ferretdb'), redis: read('redis') };
 }
+
+/**
+ * CPU seconds of a process and its live children, plus what its exited children used:
+ * PostgreSQL does its work in one backend process per connection.
+ */
+export function treeCpuSeconds(pid) {
+  if (pid === null) return null;
+  let total = 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100; // + cutime, cstime
+  } catch {
+    return null;
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      if (Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** MongoDB's own CSV importer, the raw-load peer of bench:ingest, when this machine has it. */
+export const MONGOIMPORT = process.env.MONGOIMPORT ?? join(ROOT, '..', 'shared', 'tools', 'mongoimport');
 
 export function machine() {
   return { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
