@@ -139,31 +139,12 @@ init_postgres() {
   mkdir -p "$PG_DATA" && chmod 700 "$PG_DATA"
   [ "$(id -u)" = 0 ] && chown postgres: "$PG_DATA" "$LOCAL/log"
   as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
-  # The settings FerretDB's own image uses for DocumentDB. pg_cron 1.4 (Debian) has no
-  # second-based schedules, hence an index build schedule of 60 s. synchronous_commit off:
-  # a local database may lose its last commits on an OS crash, never its consistency.
-  cat >>"$PG_DATA/postgresql.conf" <<EOF
-
-# --- influencer-backend local settings (scripts/services.sh)
-listen_addresses = '127.0.0.1'
-port = $PG_PORT
-unix_socket_directories = '$RUN'
-shared_preload_libraries = 'pg_cron,pg_documentdb_core,pg_documentdb'
-cron.database_name = 'postgres'
-documentdb.enableCompact = true
-documentdb.enableLetAndCollationForQueryMatch = true
-documentdb.enableNowSystemVariable = true
-documentdb.enableSortbyIdPushDownToPrimaryKey = true
-documentdb.enableSchemaValidation = true
-documentdb.enableBypassDocumentValidation = true
-documentdb.enableUserCrud = true
-documentdb.maxUserLimit = 100
-documentdb.indexBuildScheduleInSec = 60
-documentdb.defaultUseCompositeOpClass = on
-synchronous_commit = off
-max_connections = 200
-shared_buffers = 256MB
-EOF
+  # The DocumentDB settings live in scripts/postgresql.local.conf (shared with the fault drill's
+  # private cluster, test/support/private-database.ts); what is this cluster's own follows them.
+  { printf '\n# --- influencer-backend local settings (scripts/postgresql.local.conf)\n'
+    cat "$ROOT/scripts/postgresql.local.conf"
+    printf "listen_addresses = '127.0.0.1'\nport = %s\nunix_socket_directories = '%s'\n" "$PG_PORT" "$RUN"
+  } >>"$PG_DATA/postgresql.conf"
 }
 
 up_postgres() {

@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # `npm test`: local services (unless URLs are given), type check, then every suite
-# (unit and e2e against the real FerretDB, Redis and an HTTP LLM stub).
+# (unit and e2e against the real FerretDB, Redis and an HTTP LLM stub). Services this run
+# started are stopped when it ends; services that were already running are left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if ! bash scripts/services.sh running; then
+  # Set before `up`, so a start that fails half-way stops what it did start; `down` stops
+  # only what services.sh started (never a service given by URL). The exit status stays
+  # the run's own (jest's, or whichever step failed).
+  trap 'status=$?; bash scripts/services.sh down || true; exit $status' EXIT
+fi
 # An assignment, not eval "$(…)": set -e then stops here when the services cannot start.
 service_env="$(bash scripts/services.sh up)"
 eval "$service_env"
 bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p tsconfig.json
 npx nest build
-exec npx jest --runInBand "$@"
+npx jest --runInBand "$@"

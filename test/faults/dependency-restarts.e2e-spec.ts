@@ -1,21 +1,22 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { expectMatchesReference, uploadCsv, waitForJob, waitForRowsWritten } from '../support/ingest-helpers';
+import { PrivateDatabase, startPrivateDatabase } from '../support/private-database';
 import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 /**
- * Fault drills on private Redis and FerretDB instances (own ports and data directories),
- * stopped and restarted in the middle of an upload. The upload must end completed with
- * exactly the rows and rankings the reference computes; while a dependency is away the
- * API must answer (Redis down) or fail fast with 503 (database down), never hang.
+ * Fault drills on a private Redis and a private database stack (FerretDB on PostgreSQL +
+ * DocumentDB, test/support/private-database.ts; own ports and data directories), stopped
+ * and restarted in the middle of an upload. The upload must end completed with exactly the
+ * rows and rankings the reference computes; while a dependency is away the API must answer
+ * (Redis down) or fail fast with 503 (database down), never hang.
  */
-const FERRETDB = join(__dirname, '../../.local/bin/ferretdb');
 const ROWS = 8_000;
 
 async function startRedis(port: number, dir: string) {
@@ -24,21 +25,20 @@ async function startRedis(port: number, dir: string) {
   return p;
 }
 
-async function startFerretDb(port: number, dir: string) {
-  const p = spawn(FERRETDB, ['-listen-addr', `127.0.0.1:${port}`, '-sqlite-url', `file:${dir}/`], { stdio: 'ignore' });
-  await waitForPort(port);
-  return p;
-}
-
 describe('fault drills: Redis and the database restarted during an ingest', () => {
   const procs: ChildProcess[] = [];
+  const dirs: string[] = [];
+  let db: PrivateDatabase | undefined;
   afterAll(async () => {
     await Promise.all(procs.map((p) => stopProcess(p, 'SIGKILL')));
+    await db?.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   it('Redis stopped mid-upload: /top-performers keeps answering; once Redis is back the upload completes exactly', async () => {
     const redisPort = await freePort();
     const redisDir = mkdtempSync(join(tmpdir(), 'drill-redis-'));
+    dirs.push(redisDir);
     let redis = await startRedis(redisPort, redisDir);
     procs.push(redis);
     const uri = isolatedMongoUri('drill_redis');
@@ -71,19 +71,16 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
   });
 
   it('the database stopped mid-upload: /health and /top-performers answer 503 fast; chunks retry and the upload completes exactly', async () => {
-    if (!existsSync(FERRETDB)) throw new Error(`${FERRETDB} is missing: run scripts/services.sh up first`);
-    const dbPort = await freePort();
-    const dbDir = mkdtempSync(join(tmpdir(), 'drill-ferretdb-'));
-    let db = await startFerretDb(dbPort, dbDir);
-    procs.push(db);
-    const uri = `mongodb://127.0.0.1:${dbPort}/drill_db`;
+    db = await startPrivateDatabase();
+    const uri = db.uri('drill_db');
     const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
     try {
       const ref = referenceUpload('dbdown', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
       const atStop = await waitForRowsWritten(app, jobId, ref.accepted * 0.3);
-      // A crash: on SIGTERM FerretDB keeps serving the connections it has; SQLite keeps every commit.
-      await stopProcess(db, 'SIGKILL');
+      // A crash of the whole stack: FerretDB and the postmaster SIGKILLed (on SIGTERM FerretDB
+      // keeps serving the connections it has). PostgreSQL recovers from its WAL on restart.
+      await db.kill();
       expect(atStop.rowsWritten).toBeLessThan(ref.accepted); // the drill hit an upload in flight
 
       const started = Date.now();
@@ -93,8 +90,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       expect(res.body.message).toMatch(/database is unavailable/);
       expect(Date.now() - started).toBeLessThan(15_000);
 
-      db = await startFerretDb(dbPort, dbDir);
-      procs.push(db);
+      await db.restart();
       await expectMatchesReference(app, uri, jobId, ref);
     } finally {
       await app.close();
