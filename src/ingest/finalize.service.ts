@@ -31,6 +31,7 @@ export class FinalizeService {
       const job = await this.jobs.find(uploadId);
       if (!job || job.status === 'completed' || job.status === 'failed') return;
       const live = await this.progress.progress(uploadId);
+      const started = Date.now();
       for await (const campaigns of this.jobs.campaignsOf(uploadId, CAMPAIGN_BATCH)) {
         held.check();
         await this.totals.rebuild(campaigns);
@@ -45,7 +46,7 @@ export class FinalizeService {
         ...(failureReason !== undefined && { failureReason }),
       });
       await this.cleanUp(uploadId);
-      this.logger.log(`upload ${uploadId} ${status}: ${live.rowsWritten} rows written, ${job.campaignCount} campaign(s) re-ranked`);
+      this.logger.log(`upload ${uploadId} ${status}: ${live.rowsWritten} rows written, ${job.campaignCount} campaign(s) re-ranked in ${Date.now() - started} ms`);
     });
   }
 
