@@ -5,8 +5,5 @@ set -euo pipefail
 # npm runs scripts from the package root; a relative FILE is relative to where npm was run.
 if [ $# -gt 0 ] && [[ "$1" != /* ]] && [[ "$1" != --* ]]; then set -- "${INIT_CWD:-$PWD}/$1" "${@:2}"; fi
 cd "$(dirname "$0")/.."
-# An assignment, not eval "$(…)": set -e then stops here when the services cannot start.
-service_env="$(bash scripts/services.sh up)"
-eval "$service_env" >&2
-npx nest build >&2
+source scripts/with-services.sh >&2
 exec node dist/cli/ingest-cli.js "$@"

@@ -10,10 +10,7 @@ if ! bash scripts/services.sh running; then
   # the run's own (jest's, or whichever step failed).
   trap 'status=$?; bash scripts/services.sh down || true; exit $status' EXIT
 fi
-# An assignment, not eval "$(…)": set -e then stops here when the services cannot start.
-service_env="$(bash scripts/services.sh up)"
-eval "$service_env"
 bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p tsconfig.json
-npx nest build
+source scripts/with-services.sh
 npx jest --runInBand "$@"
