@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { apiKeys, AppRole, EnvironmentVariables, validateEnvironment } from './core/config/environment';
+import { AppRole, EnvironmentVariables, validateEnvironment } from './core/config/environment';
 import { RateLimitGuard, rateLimits } from './core/http/rate-limits';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
@@ -27,8 +27,6 @@ export interface AppModuleOptions {
 export class AppModule {
   static forRoot({ role }: AppModuleOptions): DynamicModule {
     const serveHttp = role !== 'worker';
-    // main.ts has validated the environment already; splitting the list is all that is left.
-    const keys = apiKeys({ API_KEYS: process.env.API_KEYS });
     return {
       module: AppModule,
       imports: [
@@ -49,7 +47,7 @@ export class AppModule {
         }),
         AnalyticsModule,
         IngestModule.register({ http: serveHttp, worker: role !== 'api' }),
-        ...(serveHttp ? [HealthModule, BriefModule, QueueDashboardModule.register(keys)] : []),
+        ...(serveHttp ? [HealthModule, BriefModule, QueueDashboardModule] : []),
       ],
       providers: serveHttp
         ? [

@@ -1,8 +1,10 @@
 import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
-import { DynamicModule, HttpException, Module } from '@nestjs/common';
+import { HttpException, Module } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
+import { apiKeys, EnvironmentVariables } from '../config/environment';
 import { ApiKeyVerifier } from '../http/api-key-verifier';
 import { INGEST_QUEUE } from './queue-names';
 
@@ -19,16 +21,18 @@ function requireApiKey(verifier: ApiKeyVerifier) {
   };
 }
 
-@Module({})
-export class QueueDashboardModule {
-  /** `apiKeys` are read when the app is assembled, like the rest of the configuration. */
-  static register(apiKeys: string[]): DynamicModule {
-    return {
-      module: QueueDashboardModule,
-      imports: [
-        BullBoardModule.forRoot({ route: '/queues', adapter: ExpressAdapter, middleware: requireApiKey(new ApiKeyVerifier(apiKeys)) }),
-        BullBoardModule.forFeature({ name: INGEST_QUEUE, adapter: BullAdapter }),
-      ],
-    };
-  }
-}
+/** Bull Board at /queues, behind the same API keys as the rest (read through the config service). */
+@Module({
+  imports: [
+    BullBoardModule.forRootAsync({
+      inject: [ConfigService],
+      useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
+        route: '/queues',
+        adapter: ExpressAdapter,
+        middleware: requireApiKey(new ApiKeyVerifier(apiKeys({ API_KEYS: config.get('API_KEYS', { infer: true }) }))),
+      }),
+    }),
+    BullBoardModule.forFeature({ name: INGEST_QUEUE, adapter: BullAdapter }),
+  ],
+})
+export class QueueDashboardModule {}
