@@ -2,14 +2,13 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
-describe('GET /health (real FerretDB + Redis)', () => {
+describe('GET /health (real database + Redis)', () => {
   let app: NestExpressApplication;
   afterEach(async () => app?.close());
 
   it('is 200 with MongoDB, Redis and the queue up', async () => {
     app = await startTestApp({ MONGODB_URI: isolatedMongoUri('health') });
     const res = await request(app.getHttpServer()).get('/health');
-    expect(res.body).toMatchObject({ status: 'ok' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'ok' });
     expect(res.body.info.mongodb.status).toBe('up');

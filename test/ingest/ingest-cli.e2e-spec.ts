@@ -21,11 +21,6 @@ function run(args: string[], env: Record<string, string>) {
 
 describe('npm run ingest -- FILE.csv (dist/cli/ingest-cli.js on the real services)', () => {
   const uri = isolatedMongoUri('cli');
-  afterAll(async () => {
-    const client = await MongoClient.connect(uri);
-    await client.db().dropDatabase();
-    await client.close();
-  });
 
   it('ingests a file through the queue, shows progress and a summary, and exits 0', async () => {
     const file = join(dir, 'good.csv');

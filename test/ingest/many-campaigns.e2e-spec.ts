@@ -18,9 +18,6 @@ describe('an upload naming more campaigns than one finalize batch (real database
   });
   afterAll(async () => {
     await app?.close();
-    const client = await MongoClient.connect(uri);
-    await client.db().dropDatabase().catch(() => undefined);
-    await client.close();
   });
 
   it('ranks every campaign across the batches and keeps the job document small', async () => {

@@ -34,7 +34,7 @@ function startWorker(): ChildProcess {
   });
 }
 
-describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, separate worker processes)', () => {
+describe('a worker process SIGKILLed mid-upload (real database, Redis, Bull, separate worker processes)', () => {
   let api: NestExpressApplication;
   const workers: ChildProcess[] = [];
 
@@ -44,9 +44,6 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
   afterAll(async () => {
     await Promise.all(workers.map((w) => stopProcess(w, 'SIGKILL')));
     await api?.close();
-    const mongo = await MongoClient.connect(uri);
-    await mongo.db().dropDatabase().catch(() => undefined);
-    await mongo.close();
   });
 
   // Kill points: before the worker took anything, at several fractions of the rows written,
@@ -74,9 +71,9 @@ describe('a worker process SIGKILLed mid-upload (real FerretDB, Redis, Bull, sep
     await expectMatchesReference(api, uri, jobId, ref);
     // The next run starts with no worker alive: its kill must stop the only one writing.
     await stopProcess(second);
-    // ...and with no rows: the exact-count check reads them back, and FerretDB reads scan.
+    // ...and from the same empty table (its indexes kept), so every run costs the same.
     const mongo = await MongoClient.connect(uri);
-    await mongo.db().collection('engagement_rows').drop();
+    await mongo.db().collection('engagement_rows').deleteMany({});
     await mongo.close();
   });
 });
