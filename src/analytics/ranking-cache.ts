@@ -9,14 +9,14 @@ const PREFIX = 'influencer:top:';
 const ENTRY_TTL_S = 600;
 const READ_BUDGET_MS = 100;
 
-// KEYS: version key. ARGV: entry prefix. One round trip for the version and its entry.
+// KEYS: version key. ARGV: entry prefix, limit. One round trip for the version and its entry.
 const GET_SCRIPT = `
 local v = redis.call('GET', KEYS[1]) or '0'
-return {v, redis.call('GET', ARGV[1] .. v)}`;
+return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}`;
 
 export interface CachedTop {
   version: string;
-  /** The campaign's ranking head (RANKING_DEPTH deep); undefined when not cached. */
+  /** The campaign's first `limit` creators; undefined when not cached. */
   rows: TopRow[] | undefined;
 }
 
@@ -37,13 +37,13 @@ export class RankingCache {
     return { version: `${PREFIX}${campaignId}:version`, entryPrefix: `${PREFIX}${campaignId}:v` };
   }
 
-  /** null: the cache cannot be used right now. */
-  async get(campaignId: string): Promise<CachedTop | null> {
+  /** Keyed by campaign and limit, as the query is. null: the cache cannot be used right now. */
+  async get(campaignId: string, limit: number): Promise<CachedTop | null> {
     if (this.redis.status !== 'ready') return null;
     const k = this.keys(campaignId);
     try {
       const [version, raw] = (await withTimeout(
-        this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix) as Promise<[string, string | null]>,
+        this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, limit) as Promise<[string, string | null]>,
         READ_BUDGET_MS,
         'ranking cache read',
       )) as [string, string | null];
@@ -54,8 +54,8 @@ export class RankingCache {
     }
   }
 
-  fill(version: string, campaignId: string, rows: TopRow[]): void {
-    this.redis.set(`${this.keys(campaignId).entryPrefix}${version}`, JSON.stringify(rows), 'EX', ENTRY_TTL_S).catch(() => undefined);
+  fill(version: string, campaignId: string, limit: number, rows: TopRow[]): void {
+    this.redis.set(`${this.keys(campaignId).entryPrefix}${version}:${limit}`, JSON.stringify(rows), 'EX', ENTRY_TTL_S).catch(() => undefined);
   }
 
   /**

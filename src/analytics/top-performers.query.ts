@@ -2,7 +2,6 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
 import { RankingCache } from './ranking-cache';
-import { RANKING_DEPTH } from './schemas/influencer-totals.schema';
 
 const CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
 
@@ -25,14 +24,13 @@ export class TopPerformersQuery {
   async top(campaignId: string, limit: number): Promise<TopPerformerDto[]> {
     // campaignId is a validated string and goes into the filter as a literal, never an operator.
     const id = String(campaignId);
-    const cached = await this.cache.get(id);
+    const cached = await this.cache.get(id, limit);
     let rows = cached?.rows;
     if (rows === undefined) {
-      // One cached head serves every limit: the query always reads RANKING_DEPTH.
-      rows = await this.repository.top(id, RANKING_DEPTH).catch(unavailable);
-      if (cached) this.cache.fill(cached.version, id, rows);
+      rows = await this.repository.top(id, limit).catch(unavailable);
+      if (cached) this.cache.fill(cached.version, id, limit, rows);
     }
-    return rows.slice(0, limit).map((r, i) => ({
+    return rows.map((r, i) => ({
       rank: i + 1,
       campaignId: id,
       influencerId: r.influencerId,

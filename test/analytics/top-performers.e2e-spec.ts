@@ -110,7 +110,7 @@ describe('GET /top-performers (real FerretDB)', () => {
       expect(before.map((r) => [r.influencerId, r.likes])).toEqual([['x', 1]]);
       // Filled by that read (cache-aside), under the campaign's current version.
       const version = await redis.get('influencer:top:c3:version');
-      expect(JSON.parse((await redis.get(`influencer:top:c3:v${version}`))!)).toHaveLength(1);
+      expect(JSON.parse((await redis.get(`influencer:top:c3:v${version}:100`))!)).toHaveLength(1);
 
       await ingest(app, [HEADER, 'c3,x,p1,9,1,1,3', 'c3,y,p9,1,0,0,100'].join('\n')); // p1 rewritten
       const after = await top(app, 'c3');
@@ -118,7 +118,7 @@ describe('GET /top-performers (real FerretDB)', () => {
       // The ingest invalidated the campaign: its version moved on.
       expect(Number(await redis.get('influencer:top:c3:version'))).toBeGreaterThan(Number(version));
       // A stale entry left under the old version is never read again.
-      await redis.set(`influencer:top:c3:v${version}`, '[]');
+      await redis.set(`influencer:top:c3:v${version}:100`, '[]');
       expect((await top(app, 'c3')).length).toBe(2);
     } finally {
       redis.disconnect();

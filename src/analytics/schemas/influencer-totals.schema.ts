@@ -1,8 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
-/** Largest `limit` of /top-performers, and the depth of a cached ranking. */
-export const RANKING_DEPTH = 100;
-
 /**
  * Per (campaign, influencer) totals over the rows that count, with their engagement rate,
  * written by the database itself (CampaignTotalsRepository's `$group` → `$merge`).
