@@ -5,7 +5,7 @@
 // FerretDB, PostgreSQL and Redis over the run (which one is busy says what bounds the
 // throughput). The same file is also loaded by mongoimport, MongoDB's own raw CSV loader,
 // into the same database server: the ratio of the two rates is the cost of the product.
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { spawnSync } from 'node:child_process';
