@@ -8,7 +8,12 @@ import { args, dbUri, machine, sampleFile, startApp, uploadFile, waitForJob, wri
 
 const opts = args({ duration: '10', connections: '50', rows: '1000000' });
 const rows = Number(opts.rows);
-const env = { MONGODB_URI: dbUri('bench_api'), RATE_LIMIT_PER_MIN: '100000000', INGEST_MAX_BYTES: String(4 * 1024 ** 3), LOG_LEVEL: 'warn' };
+const env = {
+  MONGODB_URI: dbUri('bench_api'),
+  RATE_LIMIT_PER_MIN: '100000000',
+  INGEST_MAX_BYTES: String(4 * 1024 ** 3),
+  LOG_LEVEL: 'warn',
+};
 
 async function ensureData(app) {
   const res = await (await fetch(`${app.url}/campaigns?pageSize=1`)).json();
@@ -55,7 +60,8 @@ try {
   // Steady state: every campaign read once (the first read of a campaign after an ingest
   // fills the cache-aside from the indexed query); the time of that pass is the cold cost.
   const t0 = performance.now();
-  for (let k = 0; k < topPaths.length; k += 4) await Promise.all(topPaths.slice(k, k + 4).map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())));
+  for (let k = 0; k < topPaths.length; k += 4)
+    await Promise.all(topPaths.slice(k, k + 4).map((p) => fetch(app.url + p).then((r) => r.arrayBuffer())));
   const tCold = performance.now() - t0;
   console.error(`one read of every campaign: ${(tCold / 1000).toFixed(1)} s`);
   await cannon(app.url, ['/health/live']); // warm-up (JIT, sockets)
@@ -69,21 +75,24 @@ try {
     topPerformers: top,
     shareOfCeiling: +(top.requestsPerSecond / ceiling.requestsPerSecond).toFixed(2),
     p99RatioToCeiling: +(top.p99Ms / ceiling.p99Ms).toFixed(2),
-    coldPassSeconds: +((tCold) / 1000).toFixed(1),
+    coldPassSeconds: +(tCold / 1000).toFixed(1),
   };
   const file = writeJson('api', result);
-  writeReadmeSection('api', [
-    `### API (\`npm run bench:api\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
-    '',
-    `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB 2.5 + DocumentDB; \`/top-performers\` cycles through all campaigns: the indexed query on influencer_totals behind the Redis cache-aside, warmed by one read of every campaign (that cold pass of 1,000 indexed queries, 4 at a time: ${result.coldPassSeconds} s).`,
-    '',
-    '| endpoint | req/s | p50 | p99 | non-2xx |',
-    '|---|---:|---:|---:|---:|',
-    `| \`GET /health/live\` (no I/O, the ceiling) | ${ceiling.requestsPerSecond} | ${ceiling.p50Ms} ms | ${ceiling.p99Ms} ms | ${ceiling.non2xx} |`,
-    `| \`GET /top-performers?campaignId=…&limit=10\` | ${top.requestsPerSecond} | ${top.p50Ms} ms | ${top.p99Ms} ms | ${top.non2xx} |`,
-    '',
-    `/top-performers reaches ${Math.round(result.shareOfCeiling * 100)} % of the ceiling's requests/s (target ≥ 60 %), with a p99 ${result.p99RatioToCeiling}× the ceiling's (target ≤ 1.5×).`,
-  ].join('\n'));
+  writeReadmeSection(
+    'api',
+    [
+      `### API (\`npm run bench:api\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
+      '',
+      `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB 2.5 + DocumentDB; \`/top-performers\` cycles through all campaigns: the indexed query on influencer_totals behind the Redis cache-aside, warmed by one read of every campaign (that cold pass of 1,000 indexed queries, 4 at a time: ${result.coldPassSeconds} s).`,
+      '',
+      '| endpoint | req/s | p50 | p99 | non-2xx |',
+      '|---|---:|---:|---:|---:|',
+      `| \`GET /health/live\` (no I/O, the ceiling) | ${ceiling.requestsPerSecond} | ${ceiling.p50Ms} ms | ${ceiling.p99Ms} ms | ${ceiling.non2xx} |`,
+      `| \`GET /top-performers?campaignId=…&limit=10\` | ${top.requestsPerSecond} | ${top.p50Ms} ms | ${top.p99Ms} ms | ${top.non2xx} |`,
+      '',
+      `/top-performers reaches ${Math.round(result.shareOfCeiling * 100)} % of the ceiling's requests/s (target ≥ 60 %), with a p99 ${result.p99RatioToCeiling}× the ceiling's (target ≤ 1.5×).`,
+    ].join('\n'),
+  );
   console.log(JSON.stringify(result, null, 2));
   console.log(`results: ${file}`);
 } finally {

@@ -28,7 +28,8 @@ async function timed(b, expectCache) {
   const res = await fetch(`${app.url}/generate_brief`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: b });
   await res.arrayBuffer();
   const ms = performance.now() - t0;
-  if (res.status !== 200 || res.headers.get('x-cache') !== expectCache) throw new Error(`expected 200 ${expectCache}, got ${res.status} ${res.headers.get('x-cache')}`);
+  if (res.status !== 200 || res.headers.get('x-cache') !== expectCache)
+    throw new Error(`expected 200 ${expectCache}, got ${res.status} ${res.headers.get('x-cache')}`);
   return ms;
 }
 const pct = (xs, p) => {
@@ -57,17 +58,20 @@ try {
     stubCalls: stub.calls,
   };
   const file = writeJson('brief', result);
-  writeReadmeSection('brief', [
-    `### Brief (\`npm run bench:brief\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
-    '',
-    `Sequential POST /generate_brief through the app against the stub LLM at a fixed ${latencyMs} ms; misses use a new brand each.`,
-    '',
-    '| case | n | p50 | p90 | p99 | target |',
-    '|---|---:|---:|---:|---:|---|',
-    `| cache hit | ${result.hit.n} | ${result.hit.p50} ms | ${result.hit.p90} ms | ${result.hit.p99} ms | p50 < 5 ms |`,
-    `| cache miss | ${misses.n} | ${misses.p50} ms | ${misses.p90} ms | ${misses.p99} ms | |`,
-    `| miss overhead over the stub | | ${result.missOverheadMs.p50} ms | | ${result.missOverheadMs.p99} ms | < 15 ms |`,
-  ].join('\n'));
+  writeReadmeSection(
+    'brief',
+    [
+      `### Brief (\`npm run bench:brief\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
+      '',
+      `Sequential POST /generate_brief through the app against the stub LLM at a fixed ${latencyMs} ms; misses use a new brand each.`,
+      '',
+      '| case | n | p50 | p90 | p99 | target |',
+      '|---|---:|---:|---:|---:|---|',
+      `| cache hit | ${result.hit.n} | ${result.hit.p50} ms | ${result.hit.p90} ms | ${result.hit.p99} ms | p50 < 5 ms |`,
+      `| cache miss | ${misses.n} | ${misses.p50} ms | ${misses.p90} ms | ${misses.p99} ms | |`,
+      `| miss overhead over the stub | | ${result.missOverheadMs.p50} ms | | ${result.missOverheadMs.p99} ms | < 15 ms |`,
+    ].join('\n'),
+  );
   console.log(JSON.stringify(result, null, 2));
   console.log(`results: ${file}`);
 } finally {

@@ -9,7 +9,23 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { spawnSync } from 'node:child_process';
-import { args, cpuSeconds, dbUri, machine, MONGOIMPORT, peakRssMb, sampleFile, servicePids, startApp, TMP, treeCpuSeconds, uploadFile, waitForJob, writeJson, writeReadmeSection } from './lib.mjs';
+import {
+  args,
+  cpuSeconds,
+  dbUri,
+  machine,
+  MONGOIMPORT,
+  peakRssMb,
+  sampleFile,
+  servicePids,
+  startApp,
+  TMP,
+  treeCpuSeconds,
+  uploadFile,
+  waitForJob,
+  writeJson,
+  writeReadmeSection,
+} from './lib.mjs';
 
 const opts = args({ sizes: '10000,100000,1000000', 'bad-ratio': '0.02', 'update-base': '1000000' });
 const sizes = String(opts.sizes).split(',').map(Number);
@@ -28,7 +44,10 @@ function warmupFile() {
  * The bench polls job status every 50 ms: above the default per-client limit on long runs.
  */
 async function withApp(db, env, nodeArgs, work) {
-  const app = await startApp({ MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3), RATE_LIMIT_PER_MIN: '100000000', ...env }, nodeArgs);
+  const app = await startApp(
+    { MONGODB_URI: dbUri(db), APP_ROLE: 'all', INGEST_MAX_BYTES: String(4 * 1024 ** 3), RATE_LIMIT_PER_MIN: '100000000', ...env },
+    nodeArgs,
+  );
   try {
     return await work(app);
   } finally {
@@ -40,9 +59,17 @@ async function withApp(db, env, nodeArgs, work) {
 /** CPU seconds the app, FerretDB, PostgreSQL and Redis use from now until the returned function is called. */
 function cpuMeter(app) {
   const svc = servicePids();
-  const meters = { app: () => cpuSeconds(app.pid), ferretdb: () => cpuSeconds(svc.ferretdb), postgres: () => treeCpuSeconds(svc.postgres), redis: () => cpuSeconds(svc.redis) };
+  const meters = {
+    app: () => cpuSeconds(app.pid),
+    ferretdb: () => cpuSeconds(svc.ferretdb),
+    postgres: () => treeCpuSeconds(svc.postgres),
+    redis: () => cpuSeconds(svc.redis),
+  };
   const start = Object.fromEntries(Object.entries(meters).map(([name, read]) => [name, read()]));
-  return () => Object.fromEntries(Object.entries(meters).map(([name, read]) => [name, start[name] === null ? null : +(read() - start[name]).toFixed(1)]));
+  return () =>
+    Object.fromEntries(
+      Object.entries(meters).map(([name, read]) => [name, start[name] === null ? null : +(read() - start[name]).toFixed(1)]),
+    );
 }
 
 /** mongoimport of the same file into a throwaway database on the same server: the raw-load peer. */
@@ -50,7 +77,11 @@ function mongoimport(file, rows) {
   if (opts['no-mongoimport'] || !existsSync(MONGOIMPORT)) return null;
   const db = `bench_mongoimport_${rows}_${Date.now()}`;
   const t0 = performance.now();
-  const res = spawnSync(MONGOIMPORT, ['--uri', dbUri(db), '--collection', 'rows', '--type', 'csv', '--headerline', '--numInsertionWorkers', '2', '--quiet', '--file', file], { encoding: 'utf8' });
+  const res = spawnSync(
+    MONGOIMPORT,
+    ['--uri', dbUri(db), '--collection', 'rows', '--type', 'csv', '--headerline', '--numInsertionWorkers', '2', '--quiet', '--file', file],
+    { encoding: 'utf8' },
+  );
   const seconds = (performance.now() - t0) / 1000;
   if (res.status !== 0) throw new Error(`mongoimport failed: ${res.stderr}`);
   return { seconds: +seconds.toFixed(2), rowsPerSecond: Math.round(rows / seconds), db };
@@ -58,7 +89,10 @@ function mongoimport(file, rows) {
 
 async function dropDb(db) {
   const client = await MongoClient.connect(dbUri(db));
-  await client.db().dropDatabase().catch(() => {});
+  await client
+    .db()
+    .dropDatabase()
+    .catch(() => {});
   await client.close();
 }
 
@@ -84,7 +118,8 @@ async function runOnce(rows, chunkRows, profile) {
     const top = await fetch(`${app.url}/top-performers?campaignId=campaign_1&limit=10`);
     const ranked = (await top.json()).length;
     const seconds = (performance.now() - t0) / 1000;
-    if (job.status !== 'completed' || ranked === 0) throw new Error(`run failed: ${job.status} ${job.failureReason ?? ''} ranked=${ranked}`);
+    if (job.status !== 'completed' || ranked === 0)
+      throw new Error(`run failed: ${job.status} ${job.failureReason ?? ''} ranked=${ranked}`);
     const result = {
       rows,
       chunkRows: chunkRows ?? 'default',
@@ -138,7 +173,10 @@ async function runUpdate(baseRows, updateRows) {
 /** Top self-time functions of a --cpu-prof profile (the app process). */
 function summariseProfile(rows) {
   const dir = join(TMP, 'profiles', `ingest-${rows}`);
-  const latest = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort().at(-1);
+  const latest = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort()
+    .at(-1);
   const prof = JSON.parse(readFileSync(join(dir, latest), 'utf8'));
   const total = prof.endTime - prof.startTime;
   const dt = new Map();
@@ -150,7 +188,10 @@ function summariseProfile(rows) {
     const key = `${f.functionName || '(anonymous)'} ${where}`.trim();
     by.set(key, (by.get(key) ?? 0) + (dt.get(n.id) ?? 0));
   }
-  return [...by.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([fn, us]) => ({ fn, share: +(us / total).toFixed(3) }));
+  return [...by.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 12)
+    .map(([fn, us]) => ({ fn, share: +(us / total).toFixed(3) }));
 }
 
 const results = [];
@@ -164,7 +205,14 @@ if (opts.profile) {
   profile = summariseProfile(Math.max(...sizes));
 }
 
-const file = writeJson('ingest', { machine: machine(), badRatio: Number(opts['bad-ratio']), results, ...(update && { updateIntoExisting: update }), ...(sweep.length && { chunkSweep: sweep }), ...(profile && { appProfileTopSelfTime: profile }) });
+const file = writeJson('ingest', {
+  machine: machine(),
+  badRatio: Number(opts['bad-ratio']),
+  results,
+  ...(update && { updateIntoExisting: update }),
+  ...(sweep.length && { chunkSweep: sweep }),
+  ...(profile && { appProfileTopSelfTime: profile }),
+});
 const table = (list) => [
   '| rows | chunk rows | file MB | seconds | rows/s | mongoimport rows/s | ratio | peak RSS (app) | CPU s app / FerretDB / PostgreSQL / Redis |',
   '|---:|---:|---:|---:|---:|---:|---:|---:|---|',
@@ -173,19 +221,31 @@ const table = (list) => [
       `| ${r.rows.toLocaleString('en')} | ${r.chunkRows} | ${r.fileMb} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.mongoimport?.rowsPerSecond.toLocaleString('en') ?? '–'} | ${r.ratioToMongoimport ?? '–'} | ${r.peakRssMb} MB | ${r.cpuSeconds.app} / ${r.cpuSeconds.ferretdb} / ${r.cpuSeconds.postgres} / ${r.cpuSeconds.redis} |`,
   ),
 ];
-writeReadmeSection('ingest', [
-  `### Ingest (\`npm run bench:ingest\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
-  '',
-  `End to end: raw \`text/csv\` upload → job completed → \`/top-performers\` answers; ${Number(opts['bad-ratio']) * 100} % malformed rows, 1,000 campaigns, 500 influencers, one app process (APP_ROLE=all, 2 workers, heap capped at 256 MB as \`npm start\` does), after a 200-row warm-up upload. CPU seconds per process say where the time goes.`,
-  '',
-  ...table(results),
-  ...(update
-    ? [
-        '',
-        `Update into existing campaigns: ${update.updateRows.toLocaleString('en')} new rows touching all 1,000 campaigns of a database holding ${update.storedRows.toLocaleString('en')} rows: **${update.seconds} s** (CPU s app / FerretDB / PostgreSQL / Redis: ${update.cpuSeconds.app} / ${update.cpuSeconds.ferretdb} / ${update.cpuSeconds.postgres} / ${update.cpuSeconds.redis}); the same file uploaded again (no ranking changes): **${update.reupload.seconds} s**.`,
-      ]
-    : []),
-  ...(sweep.length ? ['', 'Chunk size sweep (100k rows):', '', ...table(sweep)] : []),
-  ...(profile ? ['', 'Where the app spends its CPU (largest run, self time):', '', '| function | share |', '|---|---:|', ...profile.map((p) => `| \`${p.fn}\` | ${(p.share * 100).toFixed(1)} % |`)] : []),
-].join('\n'));
+writeReadmeSection(
+  'ingest',
+  [
+    `### Ingest (\`npm run bench:ingest\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
+    '',
+    `End to end: raw \`text/csv\` upload → job completed → \`/top-performers\` answers; ${Number(opts['bad-ratio']) * 100} % malformed rows, 1,000 campaigns, 500 influencers, one app process (APP_ROLE=all, 2 workers, heap capped at 256 MB as \`npm start\` does), after a 200-row warm-up upload. CPU seconds per process say where the time goes.`,
+    '',
+    ...table(results),
+    ...(update
+      ? [
+          '',
+          `Update into existing campaigns: ${update.updateRows.toLocaleString('en')} new rows touching all 1,000 campaigns of a database holding ${update.storedRows.toLocaleString('en')} rows: **${update.seconds} s** (CPU s app / FerretDB / PostgreSQL / Redis: ${update.cpuSeconds.app} / ${update.cpuSeconds.ferretdb} / ${update.cpuSeconds.postgres} / ${update.cpuSeconds.redis}); the same file uploaded again (no ranking changes): **${update.reupload.seconds} s**.`,
+        ]
+      : []),
+    ...(sweep.length ? ['', 'Chunk size sweep (100k rows):', '', ...table(sweep)] : []),
+    ...(profile
+      ? [
+          '',
+          'Where the app spends its CPU (largest run, self time):',
+          '',
+          '| function | share |',
+          '|---|---:|',
+          ...profile.map((p) => `| \`${p.fn}\` | ${(p.share * 100).toFixed(1)} % |`),
+        ]
+      : []),
+  ].join('\n'),
+);
 console.log(`results: ${file}`);

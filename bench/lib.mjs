@@ -159,8 +159,25 @@ export function sampleFile(rows, badRatio = 0.02, seed = 7) {
   mkdirSync(TMP, { recursive: true });
   const file = join(TMP, `ingest-${rows}${badRatio === 0.02 ? '' : `-bad${badRatio}`}${seed === 7 ? '' : `-seed${seed}`}.csv`);
   if (!existsSync(file)) {
-    const res = spawnSync(process.execPath, [join(ROOT, 'scripts', 'generate-samples.mjs'), '--rows', String(rows), '--bad-ratio', String(badRatio),
-      '--campaigns', '1000', '--influencers', '500', '--seed', String(seed), '--out', file], { stdio: 'inherit' });
+    const res = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'scripts', 'generate-samples.mjs'),
+        '--rows',
+        String(rows),
+        '--bad-ratio',
+        String(badRatio),
+        '--campaigns',
+        '1000',
+        '--influencers',
+        '500',
+        '--seed',
+        String(seed),
+        '--out',
+        file,
+      ],
+      { stdio: 'inherit' },
+    );
     if (res.status !== 0) throw new Error('sample generation failed');
   }
   return file;
@@ -169,11 +186,15 @@ export function sampleFile(rows, badRatio = 0.02, seed = 7) {
 /** POST /ingest with the file as a raw text/csv body, streamed; resolves with the 202 body. */
 export function uploadFile(url, file) {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/ingest`, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(body)) : reject(new Error(`upload: ${res.statusCode} ${body}`))));
-    });
+    const req = request(
+      `${url}/ingest`,
+      { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Content-Length': statSync(file).size } },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => (res.statusCode === 202 ? resolve(JSON.parse(body)) : reject(new Error(`upload: ${res.statusCode} ${body}`))));
+      },
+    );
     req.on('error', reject);
     createReadStream(file).pipe(req);
   });

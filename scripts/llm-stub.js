@@ -33,19 +33,33 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) return reply(res, 404, { error: { message: 'not found' } });
       state.calls++;
-      try { state.requests.push(JSON.parse(body)); } catch { /* recorded as-is below */ }
+      try {
+        state.requests.push(JSON.parse(body));
+      } catch {
+        /* recorded as-is below */
+      }
       const mode = state.queue.length ? state.queue.shift() : 'ok';
       const send = () => {
         switch (mode) {
-          case 'ok': return reply(res, 200, completion(JSON.stringify(GOOD)));
-          case '429': return reply(res, 429, { error: { message: 'rate limited' } }, { 'Retry-After': '0' });
-          case '500': return reply(res, 500, { error: { message: 'boom' } });
-          case '401': return reply(res, 401, { error: { message: 'bad key' } });
-          case 'bad-json': return reply(res, 200, completion('this is not json'));
-          case 'wrong-shape': return reply(res, 200, completion(JSON.stringify({ caption: 'x', hashtags: ['nohash'] })));
-          case 'truncated': res.writeHead(200, { 'Content-Type': 'application/json' }); return res.end('{"id":"chatcmpl-stub","choices":[{"mess');
-          case 'timeout': return; // never answers; the client's timeout fires
-          default: return reply(res, 500, { error: { message: `unknown stub mode ${mode}` } });
+          case 'ok':
+            return reply(res, 200, completion(JSON.stringify(GOOD)));
+          case '429':
+            return reply(res, 429, { error: { message: 'rate limited' } }, { 'Retry-After': '0' });
+          case '500':
+            return reply(res, 500, { error: { message: 'boom' } });
+          case '401':
+            return reply(res, 401, { error: { message: 'bad key' } });
+          case 'bad-json':
+            return reply(res, 200, completion('this is not json'));
+          case 'wrong-shape':
+            return reply(res, 200, completion(JSON.stringify({ caption: 'x', hashtags: ['nohash'] })));
+          case 'truncated':
+            res.writeHead(200, { 'Content-Type': 'application/json' });
+            return res.end('{"id":"chatcmpl-stub","choices":[{"mess');
+          case 'timeout':
+            return; // never answers; the client's timeout fires
+          default:
+            return reply(res, 500, { error: { message: `unknown stub mode ${mode}` } });
         }
       };
       if (state.latencyMs > 0 && mode !== 'timeout') setTimeout(send, state.latencyMs);
@@ -57,12 +71,27 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
       const { port: actual } = server.address();
       resolve({
         url: `http://127.0.0.1:${actual}/v1`,
-        get calls() { return state.calls; },
-        get requests() { return state.requests; },
-        script(modes) { state.queue.push(...modes); },
-        reset() { state.calls = 0; state.queue = []; state.requests = []; },
-        setLatency(ms) { state.latencyMs = ms; },
-        close() { server.closeAllConnections?.(); return new Promise((r) => server.close(() => r())); },
+        get calls() {
+          return state.calls;
+        },
+        get requests() {
+          return state.requests;
+        },
+        script(modes) {
+          state.queue.push(...modes);
+        },
+        reset() {
+          state.calls = 0;
+          state.queue = [];
+          state.requests = [];
+        },
+        setLatency(ms) {
+          state.latencyMs = ms;
+        },
+        close() {
+          server.closeAllConnections?.();
+          return new Promise((r) => server.close(() => r()));
+        },
       });
     });
   });
@@ -71,6 +100,11 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
 module.exports = { startLlmStub, GOOD };
 
 if (require.main === module) {
-  const arg = (name, dflt) => { const i = process.argv.indexOf(`--${name}`); return i > 0 ? Number(process.argv[i + 1]) : dflt; };
-  startLlmStub({ port: arg('port', 4010), latencyMs: arg('latency', 0) }).then((s) => console.log(`LLM stub on ${s.url} (OPENAI_BASE_URL)`));
+  const arg = (name, dflt) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  startLlmStub({ port: arg('port', 4010), latencyMs: arg('latency', 0) }).then((s) =>
+    console.log(`LLM stub on ${s.url} (OPENAI_BASE_URL)`),
+  );
 }

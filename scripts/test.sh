@@ -12,5 +12,6 @@ if ! bash scripts/services.sh running; then
 fi
 bash scripts/ensure-chromium.sh
 npx tsc --noEmit -p tsconfig.json
+npm run lint
 source scripts/with-services.sh
 npx jest --runInBand "$@"

@@ -13,7 +13,7 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Creators of a campaign ranked by engagement rate',
     description:
-      'engagementRate = (Σlikes + Σcomments + Σshares) / Σviews over all of the creator\'s rows in the campaign; ' +
+      "engagementRate = (Σlikes + Σcomments + Σshares) / Σviews over all of the creator's rows in the campaign; " +
       'ties by influencerId ascending. An unknown campaign is an empty list.',
   })
   @ApiOkResponse({ type: [TopPerformerDto] })

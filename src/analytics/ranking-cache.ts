@@ -42,11 +42,11 @@ export class RankingCache {
     if (this.redis.status !== 'ready') return null;
     const k = this.keys(campaignId);
     try {
-      const [version, raw] = (await withTimeout(
+      const [version, raw] = await withTimeout(
         this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, limit) as Promise<[string, string | null]>,
         READ_BUDGET_MS,
         'ranking cache read',
-      )) as [string, string | null];
+      );
       return { version, rows: raw === null ? undefined : (JSON.parse(raw) as TopRow[]) };
     } catch (err) {
       this.logger.warn(`ranking cache unavailable, reading the database: ${(err as Error).message}`);
@@ -55,7 +55,9 @@ export class RankingCache {
   }
 
   fill(version: string, campaignId: string, limit: number, rows: TopRow[]): void {
-    this.redis.set(`${this.keys(campaignId).entryPrefix}${version}:${limit}`, JSON.stringify(rows), 'EX', ENTRY_TTL_S).catch(() => undefined);
+    this.redis
+      .set(`${this.keys(campaignId).entryPrefix}${version}:${limit}`, JSON.stringify(rows), 'EX', ENTRY_TTL_S)
+      .catch(() => undefined);
   }
 
   /**

@@ -3,12 +3,19 @@ import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
 import { RankingCache } from './ranking-cache';
 
-const CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError', 'MongoTopologyClosedError']);
+const CONNECTION_ERRORS = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
 
 /** A database that cannot be reached is a 503 with a clear message, not a hang or a 500. */
 function unavailable(err: unknown): never {
   const name = (err as Error)?.name ?? '';
-  const disconnected = CONNECTION_ERRORS.has(name) || /buffering timed out|not connected|connection .* closed/i.test((err as Error)?.message ?? '');
+  const disconnected =
+    CONNECTION_ERRORS.has(name) || /buffering timed out|not connected|connection .* closed/i.test((err as Error)?.message ?? '');
   if (disconnected) throw new ServiceUnavailableException('The database is unavailable; try again shortly');
   throw err;
 }

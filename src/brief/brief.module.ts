@@ -19,7 +19,11 @@ import { CREATIVE_ANGLE, PERSONA_CLASSIFIER, TREND_FETCHER } from './tools/tool-
       inject: [ConfigService],
       useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
         const logger = new Logger('BriefCache');
-        const store = new KeyvRedis(config.get('REDIS_URL', { infer: true }), { throwOnConnectError: false, throwOnErrors: true, connectionTimeout: 1000 });
+        const store = new KeyvRedis(config.get('REDIS_URL', { infer: true }), {
+          throwOnConnectError: false,
+          throwOnErrors: true,
+          connectionTimeout: 1000,
+        });
         const keyv = new Keyv({ store, namespace: 'influencer' });
         // Without a listener an emitted 'error' would crash the process.
         let last = 0;

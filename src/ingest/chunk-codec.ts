@@ -27,7 +27,19 @@ export interface FinalizeJobData {
 }
 
 export function packRow(r: EngagementRow): PackedRow {
-  return [r.line, r.key, r.campaignId, r.influencerId, r.postId ?? null, r.platform ?? null, r.postedAt ?? null, r.likes, r.comments, r.shares, r.views];
+  return [
+    r.line,
+    r.key,
+    r.campaignId,
+    r.influencerId,
+    r.postId ?? null,
+    r.platform ?? null,
+    r.postedAt ?? null,
+    r.likes,
+    r.comments,
+    r.shares,
+    r.views,
+  ];
 }
 
 /** Orders rows of all uploads: later upload first, then later line. Exact below 2^21 uploads. */

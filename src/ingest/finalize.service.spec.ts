@@ -6,11 +6,14 @@ import { IngestProgressRepository, LiveProgress } from './ingest-progress.reposi
 import { IngestJob } from './schemas/ingest-job.schema';
 
 /** FinalizeService with in-memory collaborators: no database, Redis or queue. */
-function newTestService(opts: { job?: Partial<IngestJob>; live?: Partial<LiveProgress>; campaigns?: string[][]; loseLockAfterBatches?: number } = {}) {
+function newTestService(
+  opts: { job?: Partial<IngestJob>; live?: Partial<LiveProgress>; campaigns?: string[][]; loseLockAfterBatches?: number } = {},
+) {
   const finished: Array<{ uploadId: string; outcome: JobOutcome }> = [];
   const rebuilt: string[][] = [];
   const cleared: string[] = [];
-  const job: IngestJob | null = opts.job === undefined ? null : ({ _id: 'u1', status: 'queued', campaignCount: 0, ...opts.job } as IngestJob);
+  const job: IngestJob | null =
+    opts.job === undefined ? null : ({ _id: 'u1', status: 'queued', campaignCount: 0, ...opts.job } as IngestJob);
   const jobs = {
     find: async () => job,
     finish: async (uploadId: string, outcome: JobOutcome) => void finished.push({ uploadId, outcome }),
@@ -29,7 +32,8 @@ function newTestService(opts: { job?: Partial<IngestJob>; live?: Partial<LivePro
     withLock: async <T>(_name: string, _ttl: number, _wait: number, fn: (held: HeldLock) => Promise<T>) => {
       const held = {
         check: () => {
-          if (opts.loseLockAfterBatches !== undefined && batches++ >= opts.loseLockAfterBatches) throw new LockLostError('ingest-finalize', 'renewal failed: test');
+          if (opts.loseLockAfterBatches !== undefined && batches++ >= opts.loseLockAfterBatches)
+            throw new LockLostError('ingest-finalize', 'renewal failed: test');
         },
       };
       return fn(held);
@@ -39,7 +43,7 @@ function newTestService(opts: { job?: Partial<IngestJob>; live?: Partial<LivePro
 }
 
 describe('FinalizeService', () => {
-  it('rebuilds every batch of the upload\'s campaigns, then completes the job with the rows written', async () => {
+  it("rebuilds every batch of the upload's campaigns, then completes the job with the rows written", async () => {
     const { service, finished, rebuilt, cleared } = newTestService({ job: { campaignCount: 3 }, campaigns: [['a', 'b'], ['c']] });
     await service.finalize('u1');
     expect(rebuilt).toEqual([['a', 'b'], ['c']]);
@@ -48,7 +52,11 @@ describe('FinalizeService', () => {
   });
 
   it('ends the job failed, with the reason, when a chunk gave up (what landed is still ranked)', async () => {
-    const { service, finished, rebuilt } = newTestService({ job: {}, live: { failureReason: 'chunk 3 could not be written' }, campaigns: [['a']] });
+    const { service, finished, rebuilt } = newTestService({
+      job: {},
+      live: { failureReason: 'chunk 3 could not be written' },
+      campaigns: [['a']],
+    });
     await service.finalize('u1');
     expect(rebuilt).toEqual([['a']]);
     expect(finished[0].outcome).toMatchObject({ status: 'failed', failureReason: 'chunk 3 could not be written' });
@@ -72,7 +80,14 @@ describe('FinalizeService', () => {
     const { service, finished, cleared } = newTestService({ job: {} });
     await service.giveUp('u1', 'database unavailable');
     expect(finished).toEqual([
-      { uploadId: 'u1', outcome: expect.objectContaining({ status: 'failed', rowsWritten: 7, failureReason: 'the upload could not be finalized: database unavailable' }) },
+      {
+        uploadId: 'u1',
+        outcome: expect.objectContaining({
+          status: 'failed',
+          rowsWritten: 7,
+          failureReason: 'the upload could not be finalized: database unavailable',
+        }),
+      },
     ]);
     expect(cleared).toEqual(['campaigns:u1', 'progress:u1']);
   });

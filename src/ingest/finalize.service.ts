@@ -46,7 +46,9 @@ export class FinalizeService {
         ...(failureReason !== undefined && { failureReason }),
       });
       await this.cleanUp(uploadId);
-      this.logger.log(`upload ${uploadId} ${status}: ${live.rowsWritten} rows written, ${job.campaignCount} campaign(s) re-ranked in ${Date.now() - started} ms`);
+      this.logger.log(
+        `upload ${uploadId} ${status}: ${live.rowsWritten} rows written, ${job.campaignCount} campaign(s) re-ranked in ${Date.now() - started} ms`,
+      );
     });
   }
 

@@ -50,7 +50,11 @@ export class IngestChunkProcessor implements OnModuleInit {
     const { uploadId, index, rows } = job.data;
     this.logger.error(`upload ${uploadId}: chunk ${index} failed for good: ${err.message}`);
     try {
-      await this.writer.giveUp(uploadId, index, `chunk ${index} (lines ${rows[0]?.[0]}–${rows.at(-1)?.[0]}) could not be written: ${err.message}`);
+      await this.writer.giveUp(
+        uploadId,
+        index,
+        `chunk ${index} (lines ${rows[0]?.[0]}–${rows.at(-1)?.[0]}) could not be written: ${err.message}`,
+      );
     } catch (e) {
       this.logger.error(`could not record the failure of upload ${uploadId}: ${(e as Error).message}`);
     }

@@ -5,6 +5,7 @@ import { IngestStatusService } from './ingest-status.service';
 import { isFinished, toProgressEvent } from './job-progress';
 
 // Same rule as the other /ingest/:jobId routes: a malformed id is a 400, not a 404.
+// eslint-disable-next-line no-useless-assignment -- read by @Param('jobId', uuid) below; the rule does not see uses inside decorators
 const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
 
 /** Fast enough for a progress bar to move smoothly, slow enough to cost one indexed read per tick. */

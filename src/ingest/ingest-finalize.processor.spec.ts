@@ -24,7 +24,10 @@ describe('IngestFinalizeProcessor', () => {
   });
 
   it('rethrows what finalize throws, so Bull retries it', async () => {
-    const failing = new IngestFinalizeProcessor({} as Queue, { finalize: async () => Promise.reject(new Error('lock lost')) } as unknown as FinalizeService);
+    const failing = new IngestFinalizeProcessor(
+      {} as Queue,
+      { finalize: async () => Promise.reject(new Error('lock lost')) } as unknown as FinalizeService,
+    );
     await expect(failing.process(failedJob(0))).rejects.toThrow('lock lost');
   });
 });

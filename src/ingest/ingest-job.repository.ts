@@ -8,7 +8,10 @@ import { IngestError, IngestErrorPage, IngestJob, IngestUploadCampaign } from '.
 const SEP = '\u0001';
 const NEXT = '\u0002';
 
-export type JobSummary = Pick<IngestJob, 'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages'>;
+export type JobSummary = Pick<
+  IngestJob,
+  'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages'
+>;
 
 export interface JobOutcome {
   status: 'completed' | 'failed';
@@ -45,7 +48,11 @@ export class IngestJobRepository {
 
   /** Orders uploads: a later upload's rows win over an earlier one's. */
   async nextUploadSeq(): Promise<number> {
-    const res = await this.counters.findOneAndUpdate({ _id: 'uploadSeq' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
+    const res = await this.counters.findOneAndUpdate(
+      { _id: 'uploadSeq' },
+      { $inc: { value: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
     return res?.value ?? 1;
   }
 
@@ -83,7 +90,12 @@ export class IngestJobRepository {
 
   async addCampaigns(uploadId: string, campaignIds: string[]): Promise<void> {
     if (campaignIds.length === 0) return;
-    await insertOnce(this.campaigns.insertMany(campaignIds.map((c) => ({ _id: `${uploadId}${SEP}${c}` })), { ordered: false }));
+    await insertOnce(
+      this.campaigns.insertMany(
+        campaignIds.map((c) => ({ _id: `${uploadId}${SEP}${c}` })),
+        { ordered: false },
+      ),
+    );
   }
 
   /** The upload's campaigns in id order, `batch` at a time (a range of the primary key). */

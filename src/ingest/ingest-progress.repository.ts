@@ -38,7 +38,11 @@ export class IngestProgressRepository {
   /** Records row keys in file order; returns how many were new to this file. */
   async recordKeys(uploadId: string, keys: string[]): Promise<number> {
     const k = this.key(uploadId, 'keys');
-    const res = await this.redis.multi().sadd(k, ...keys).expire(k, TTL_S).exec();
+    const res = await this.redis
+      .multi()
+      .sadd(k, ...keys)
+      .expire(k, TTL_S)
+      .exec();
     const [err, added] = res?.[0] ?? [new Error('Redis transaction aborted')];
     if (err) throw err;
     return Number(added);

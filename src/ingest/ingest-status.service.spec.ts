@@ -3,7 +3,17 @@ import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestStatusService } from './ingest-status.service';
 import { IngestJob } from './schemas/ingest-job.schema';
 
-const job = { _id: 'u1', status: 'queued', rowsTotal: 10, rowsAccepted: 10, rowsRejected: 0, rowsDuplicate: 0, firstErrors: [], errorPages: 0, createdAt: new Date(0) } as unknown as IngestJob;
+const job = {
+  _id: 'u1',
+  status: 'queued',
+  rowsTotal: 10,
+  rowsAccepted: 10,
+  rowsRejected: 0,
+  rowsDuplicate: 0,
+  firstErrors: [],
+  errorPages: 0,
+  createdAt: new Date(0),
+} as unknown as IngestJob;
 
 function newTestService(progress: () => Promise<unknown>) {
   const jobs = { find: async () => job } as unknown as IngestJobRepository;
@@ -17,12 +27,16 @@ describe('IngestStatusService.status', () => {
   });
 
   it('answers with the stored figures while Redis is down', async () => {
-    const s = await newTestService(async () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).status('u1');
+    const s = await newTestService(async () =>
+      Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })),
+    ).status('u1');
     expect(s).toMatchObject({ status: 'queued', rowsWritten: 0, progress: 0 });
   });
 
   it('does not hide other Redis errors', async () => {
-    const service = newTestService(async () => Promise.reject(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')));
+    const service = newTestService(async () =>
+      Promise.reject(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')),
+    );
     await expect(service.status('u1')).rejects.toThrow(/WRONGTYPE/);
   });
 });

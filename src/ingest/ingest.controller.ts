@@ -24,8 +24,8 @@ import { openUpload } from './upload-source';
 
 const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
 
-function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? '' : String(v);
+function csvCell(v: string | null): string {
+  const s = v ?? '';
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

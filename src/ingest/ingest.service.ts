@@ -1,4 +1,11 @@
-import { BadRequestException, HttpException, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../core/config/environment';
@@ -101,9 +108,14 @@ export class IngestService {
   }
 
   private async sendChunk(state: UploadState, uploadSeq: number, rows: EngagementRow[]) {
-    const fresh = await this.progress.recordKeys(state.uploadId, rows.map((r) => r.key)).catch((err: Error) => {
-      throw new ServiceUnavailableException(`Redis cannot take work right now: ${err.message}`);
-    });
+    const fresh = await this.progress
+      .recordKeys(
+        state.uploadId,
+        rows.map((r) => r.key),
+      )
+      .catch((err: Error) => {
+        throw new ServiceUnavailableException(`Redis cannot take work right now: ${err.message}`);
+      });
     state.rowsDuplicate += rows.length - fresh;
     // Campaigns are listed before their rows are queued: finalize must see every one.
     await this.jobs.addCampaigns(state.uploadId, state.newCampaigns(rows));
@@ -130,7 +142,7 @@ export class IngestService {
   /** The upload stopped half-way: what was queued still lands, and the job says why it stopped. */
   private async abort(state: UploadState, err: unknown) {
     const reason = err instanceof HttpException ? err.message : 'internal error while reading the upload';
-    if (!(err instanceof HttpException)) this.logger.error(`upload ${state.uploadId} aborted: ${(err as Error)?.stack ?? err}`);
+    if (!(err instanceof HttpException)) this.logger.error(`upload ${state.uploadId} aborted: ${(err as Error)?.stack ?? String(err)}`);
     try {
       await this.close(state, `upload aborted: ${reason}`);
     } catch (cleanupErr) {

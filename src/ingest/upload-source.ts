@@ -1,9 +1,4 @@
-import {
-  BadRequestException,
-  HttpException,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { BadRequestException, HttpException, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import Busboy from 'busboy';
 import type { Request } from 'express';
 import type { Readable } from 'node:stream';

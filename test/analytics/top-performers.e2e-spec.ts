@@ -86,11 +86,17 @@ describe('GET /top-performers (real FerretDB)', () => {
     const plan = (explained: Document) => JSON.stringify(explained.queryPlanner ?? explained);
     try {
       const totalsIndexes = await db.collection('influencer_totals').indexes();
-      expect(totalsIndexes).toContainEqual(expect.objectContaining({ name: 'top_performers', key: { campaignId: 1, engagementRate: -1, influencerId: 1 } }));
+      expect(totalsIndexes).toContainEqual(
+        expect.objectContaining({ name: 'top_performers', key: { campaignId: 1, engagementRate: -1, influencerId: 1 } }),
+      );
       const rowIndexes = await db.collection('engagement_rows').indexes();
       expect(rowIndexes).toContainEqual(expect.objectContaining({ name: 'rows_by_campaign', key: { campaignId: 1 } }));
 
-      const topQuery = db.collection('influencer_totals').find({ campaignId: 'c1' }).sort({ engagementRate: -1, influencerId: 1 }).limit(100);
+      const topQuery = db
+        .collection('influencer_totals')
+        .find({ campaignId: 'c1' })
+        .sort({ engagementRate: -1, influencerId: 1 })
+        .limit(100);
       expect(plan(await topQuery.explain())).toContain('top_performers');
       const rebuild = db.collection('engagement_rows').aggregate([{ $match: { campaignId: { $in: ['c1', 'c2'] } } }]);
       expect(plan(await rebuild.explain())).toContain('rows_by_campaign');
@@ -114,7 +120,10 @@ describe('GET /top-performers (real FerretDB)', () => {
 
       await ingest(app, [HEADER, 'c3,x,p1,9,1,1,3', 'c3,y,p9,1,0,0,100'].join('\n')); // p1 rewritten
       const after = await top(app, 'c3');
-      expect(after.map((r) => [r.influencerId, r.likes])).toEqual([['x', 9], ['y', 1]]);
+      expect(after.map((r) => [r.influencerId, r.likes])).toEqual([
+        ['x', 9],
+        ['y', 1],
+      ]);
       // The ingest invalidated the campaign: its version moved on.
       expect(Number(await redis.get('influencer:top:c3:version'))).toBeGreaterThan(Number(version));
       // A stale entry left under the old version is never read again.

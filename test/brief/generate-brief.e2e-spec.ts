@@ -2,13 +2,26 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stub is an untyped CommonJS script
 const { startLlmStub } = require('../../scripts/llm-stub.js');
 
-type Stub = { url: string; calls: number; requests: Array<Record<string, unknown>>; script(m: string[]): void; reset(): void; close(): Promise<void> };
+type Stub = {
+  url: string;
+  calls: number;
+  requests: Array<Record<string, unknown>>;
+  script(m: string[]): void;
+  reset(): void;
+  close(): Promise<void>;
+};
 
 /** A brand no earlier test used, so cache hits are only those a test makes itself. */
-const body = (over: Record<string, unknown> = {}) => ({ brand: `Glow Labs ${randomBytes(4).toString('hex')}`, product: 'Vitamin C serum', goal: 'awareness', platform: 'tiktok', ...over });
+const body = (over: Record<string, unknown> = {}) => ({
+  brand: `Glow Labs ${randomBytes(4).toString('hex')}`,
+  product: 'Vitamin C serum',
+  goal: 'awareness',
+  platform: 'tiktok',
+  ...over,
+});
 
 describe('POST /generate_brief through the openai SDK against an HTTP stub (real Redis)', () => {
   let app: NestExpressApplication;
@@ -54,7 +67,12 @@ describe('POST /generate_brief through the openai SDK against an HTTP stub (real
     expect(stub.requests[0]).toMatchObject({ model: 'stub-model', response_format: { type: 'json_schema' } });
     expect(JSON.stringify(stub.requests[0])).toContain('<data>');
 
-    const hit = await post({ platform: ' TikTok ', goal: 'AWARENESS', product: '  vitamin   c SERUM ', brand: b.brand.toUpperCase() }).expect(200);
+    const hit = await post({
+      platform: ' TikTok ',
+      goal: 'AWARENESS',
+      product: '  vitamin   c SERUM ',
+      brand: b.brand.toUpperCase(),
+    }).expect(200);
     expect(hit.headers['x-cache']).toBe('HIT');
     expect(hit.body).toEqual(miss.body);
     expect(stub.calls).toBe(1);
@@ -144,7 +162,10 @@ describe('POST /generate_brief without an LLM or without Redis', () => {
   it('composes an offline brief when no OPENAI_API_KEY is set', async () => {
     const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: '' });
     try {
-      const res = await request(app.getHttpServer()).post('/generate_brief').send(body({ platform: 'youtube', goal: 'conversions' })).expect(200);
+      const res = await request(app.getHttpServer())
+        .post('/generate_brief')
+        .send(body({ platform: 'youtube', goal: 'conversions' }))
+        .expect(200);
       expect(res.body.meta.model).toBe('offline');
       expect(res.body.disclosure).toBe('#sponsored');
       expect(res.body.hashtags).toContain('#sponsored');
@@ -157,7 +178,12 @@ describe('POST /generate_brief without an LLM or without Redis', () => {
 
   it('gives 502 when the LLM server refuses connections, caches nothing and stays healthy', async () => {
     // Port 1 on loopback: nothing listens, every attempt is refused at once.
-    const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', LLM_MAX_ATTEMPTS: '2' });
+    const app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('brief'),
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: 'http://127.0.0.1:1/v1',
+      LLM_MAX_ATTEMPTS: '2',
+    });
     try {
       const b = body();
       const res = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(502);

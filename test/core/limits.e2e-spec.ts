@@ -42,9 +42,15 @@ describe('rate limits and CORS', () => {
 
   it('answers CORS preflights for configured origins only', async () => {
     const server = app.getHttpServer();
-    const ok = await request(server).options('/health/live').set('Origin', 'https://app.example.com').set('Access-Control-Request-Method', 'GET');
+    const ok = await request(server)
+      .options('/health/live')
+      .set('Origin', 'https://app.example.com')
+      .set('Access-Control-Request-Method', 'GET');
     expect(ok.headers['access-control-allow-origin']).toBe('https://app.example.com');
-    const other = await request(server).options('/health/live').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+    const other = await request(server)
+      .options('/health/live')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -10,7 +10,15 @@ describe('secrets never reach the logs or error bodies (dist/main.js at LOG_LEVE
   it('logs requests with valid and wrong keys and a failing LLM call without any secret', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, ...SECRETS, PORT: String(port), LOG_LEVEL: 'debug', MONGODB_URI: isolatedMongoUri('secrets'), OPENAI_BASE_URL: 'http://127.0.0.1:1/v1', LLM_MAX_ATTEMPTS: '1' },
+      env: {
+        ...process.env,
+        ...SECRETS,
+        PORT: String(port),
+        LOG_LEVEL: 'debug',
+        MONGODB_URI: isolatedMongoUri('secrets'),
+        OPENAI_BASE_URL: 'http://127.0.0.1:1/v1',
+        LLM_MAX_ATTEMPTS: '1',
+      },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
@@ -18,7 +26,10 @@ describe('secrets never reach the logs or error bodies (dist/main.js at LOG_LEVE
     const url = `http://127.0.0.1:${port}`;
     try {
       for (let i = 0; ; i++) {
-        const ok = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+        const ok = await fetch(`${url}/health/live`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (ok) break;
         if (i > 150) throw new Error(`app did not start:\n${output}`);
         await new Promise((r) => setTimeout(r, 100));

@@ -11,7 +11,7 @@ import { GOALS, PLATFORMS } from '../../src/brief/brief-options';
 import { HEADER, ingest, top } from '../support/ingest-helpers';
 import { launchChromium, screenshot, watchErrors } from '../support/browser';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stub is an untyped CommonJS script
 const { startLlmStub } = require('../../scripts/llm-stub.js');
 
 type Stub = { url: string; calls: number; script(m: string[]): void; reset(): void; close(): Promise<void> };
@@ -62,12 +62,21 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
   });
 
   it('serves the page and Chart.js from the app with a CSP that allows no inline script', async () => {
-    const html = await request(server()).get('/').expect(200).expect('Content-Type', /text\/html/);
+    const html = await request(server())
+      .get('/')
+      .expect(200)
+      .expect('Content-Type', /text\/html/);
     const csp = html.headers['content-security-policy'];
     expect(csp).toMatch(/script-src 'self'(;|$)/);
     expect(csp).not.toMatch(/upgrade-insecure-requests/);
-    await request(server()).get('/assets/vendor/chart.umd.min.js').expect(200).expect('Content-Type', /javascript/);
-    await request(server()).get('/assets/js/main.js').expect(200).expect('Content-Type', /javascript/);
+    await request(server())
+      .get('/assets/vendor/chart.umd.min.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
+    await request(server())
+      .get('/assets/js/main.js')
+      .expect(200)
+      .expect('Content-Type', /javascript/);
     await request(server()).get('/assets/../package.json').expect(404);
     // Swagger UI keeps its own, looser policy.
     expect((await request(server()).get('/docs')).headers['content-security-policy']).toMatch(/script-src 'self' 'unsafe-inline'/);
@@ -80,7 +89,11 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
       const w = window as unknown as { seen: number[] };
       w.seen = [];
       const out = document.getElementById('upload-write-pct')!;
-      new MutationObserver(() => w.seen.push(Number.parseInt(out.textContent ?? '', 10))).observe(out, { childList: true, characterData: true, subtree: true });
+      new MutationObserver(() => w.seen.push(Number.parseInt(out.textContent ?? '', 10))).observe(out, {
+        childList: true,
+        characterData: true,
+        subtree: true,
+      });
     });
     await page.setInputFiles('#upload-file', SAMPLE);
     const accepted = page.waitForResponse((r) => r.url() === `${url}/ingest` && r.request().method() === 'POST');
@@ -102,14 +115,18 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
     expect(await page.locator('#count-duplicate').innerText()).toBe(en.format(job.rowsDuplicate));
     expect(await page.locator('#count-total').innerText()).toBe(en.format(job.rowsTotal));
     expect(job.rowsRejected).toBeGreaterThan(0);
-    const rows = await page.locator('#rejected-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
-    expect(rows).toEqual(job.errors.map((e: { line: number; column: string | null; reason: string }) => [String(e.line), e.column ?? '(whole row)', e.reason]));
+    const rows = await page
+      .locator('#rejected-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
+    expect(rows).toEqual(
+      job.errors.map((e: { line: number; column: string | null; reason: string }) => [String(e.line), e.column ?? '(whole row)', e.reason]),
+    );
 
     const download = page.waitForEvent('download');
     await page.locator('#rejected-download').click();
     const file = await (await download).path();
     const csv = (await request(server()).get(`/ingest/${jobId}/errors`).set('Accept', 'text/csv').expect(200)).text;
-    expect(readFileSync(file!, 'utf8')).toBe(csv);
+    expect(readFileSync(file, 'utf8')).toBe(csv);
     expect(csv.trim().split('\n')).toHaveLength(job.rowsRejected + 1);
     expect(errors).toEqual([]);
   });
@@ -134,10 +151,14 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
   /** The bars as Chart.js holds them, and the table as a person reads it. */
   async function chartAndTable(p: Page) {
     const chart = await p.evaluate(() => {
-      const c = (window as unknown as { Chart: { getChart(id: string): { data: { labels: string[]; datasets: Array<{ data: number[] }> } } } }).Chart.getChart('campaign-chart')!;
+      const c = (
+        window as unknown as { Chart: { getChart(id: string): { data: { labels: string[]; datasets: Array<{ data: number[] }> } } } }
+      ).Chart.getChart('campaign-chart');
       return { labels: c.data.labels, values: c.data.datasets[0].data };
     });
-    const table = await p.locator('#performers-table tbody tr').evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
+    const table = await p
+      .locator('#performers-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...(tr as HTMLTableRowElement).cells].map((c) => c.textContent)));
     return { chart, table };
   }
 
@@ -179,7 +200,9 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
   it('searches the campaign list, pages through it, and says so for an unknown campaign', async () => {
     // More campaigns than one page of the list (20).
     await ingest(app, [HEADER, ...['a', 'b', 'c', 'd', 'e'].map((x) => `zz_paging_${x},amy,p1,5,1,1,100`)].join('\n'));
-    const all = (await request(server()).get('/campaigns').query({ pageSize: 500 }).expect(200)).body.items.map((c: { campaignId: string }) => c.campaignId);
+    const all = (await request(server()).get('/campaigns').query({ pageSize: 500 }).expect(200)).body.items.map(
+      (c: { campaignId: string }) => c.campaignId,
+    );
     expect(all.length).toBeGreaterThan(20);
     const listed = () => page.locator('#campaign-items button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.campaign));
     await page.goto(url, { waitUntil: 'networkidle' });
@@ -202,16 +225,31 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
     await page.locator('#campaign-view[data-loaded="no_such_campaign|10"]').waitFor();
     expect(await page.locator('#campaign-error').innerText()).toMatch(/No data for campaign “no_such_campaign”/);
     // The list filters as one types (debounced), so its answer may come after the campaign's.
-    await page.locator('#campaign-list-status').filter({ hasText: /No campaign matches “no_such_campaign”/ }).waitFor();
+    await page
+      .locator('#campaign-list-status')
+      .filter({ hasText: /No campaign matches “no_such_campaign”/ })
+      .waitFor();
     expect(await page.locator('#campaign-items button').count()).toBe(0);
     expect(await page.locator('#campaign-chart-box').isHidden()).toBe(true);
   });
 
   it('writes a brief through the LLM stub, shows the model, then the same brief from the cache', async () => {
-    expect(await request(server()).get('/').then(() => page.goto(url, { waitUntil: 'networkidle' })).then(() => page.locator('#brief-goal option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value)))).toEqual([...GOALS]);
-    expect(await page.locator('#brief-platform option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([...PLATFORMS]);
+    expect(
+      await request(server())
+        .get('/')
+        .then(() => page.goto(url, { waitUntil: 'networkidle' }))
+        .then(() => page.locator('#brief-goal option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))),
+    ).toEqual([...GOALS]);
+    expect(await page.locator('#brief-platform option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([
+      ...PLATFORMS,
+    ]);
 
-    const form = { brand: `Glow Labs ${randomBytes(3).toString('hex')}`, product: 'Vitamin C serum', goal: 'launch', platform: 'instagram' };
+    const form = {
+      brand: `Glow Labs ${randomBytes(3).toString('hex')}`,
+      product: 'Vitamin C serum',
+      goal: 'launch',
+      platform: 'instagram',
+    };
     stub.reset();
     // Keyboard only: type, Tab to the next field, Enter submits.
     await page.locator('#brief-brand').focus();
@@ -296,15 +334,28 @@ describe('dashboard with API keys set (headless Chromium)', () => {
     expect(await page.locator('#key-reason').innerText()).toMatch(/needs an API key/);
     await page.locator('#key-input').fill('wrong-key');
     await page.locator('#key-input').press('Enter');
-    await page.locator('#key-reason').filter({ hasText: /refused/ }).waitFor();
+    await page
+      .locator('#key-reason')
+      .filter({ hasText: /refused/ })
+      .waitFor();
     await page.locator('#key-input').fill('dash-key-2');
     await page.locator('#key-ok').click();
-    await page.locator('#campaign-list-status').filter({ hasText: /No campaigns yet/ }).waitFor();
+    await page
+      .locator('#campaign-list-status')
+      .filter({ hasText: /No campaigns yet/ })
+      .waitFor();
     expect(sentKeys).toEqual([undefined, 'wrong-key', 'dash-key-2']);
-    expect(await page.evaluate(() => ({ session: Object.values(sessionStorage), local: localStorage.length }))).toEqual({ session: ['dash-key-2'], local: 0 });
+    expect(await page.evaluate(() => ({ session: Object.values(sessionStorage), local: localStorage.length }))).toEqual({
+      session: ['dash-key-2'],
+      local: 0,
+    });
 
     // Upload and watch the job (the event stream needs the key too) without being asked again.
-    await page.setInputFiles('#upload-file', { name: 'keyed.csv', mimeType: 'text/csv', buffer: Buffer.from('campaignId,influencerId,likes,comments,shares,views\nkeyed,amy,5,1,1,100\nkeyed,bo,1,0,0,0\n') });
+    await page.setInputFiles('#upload-file', {
+      name: 'keyed.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('campaignId,influencerId,likes,comments,shares,views\nkeyed,amy,5,1,1,100\nkeyed,bo,1,0,0,0\n'),
+    });
     await page.locator('#upload-submit').click();
     await page.locator('#upload-result').waitFor();
     expect(await page.locator('#count-accepted').innerText()).toBe('1');

@@ -1,4 +1,3 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +19,9 @@ import { isolatedMongoUri, startTestApp } from '../support/test-app';
 const ROWS = 8_000;
 
 async function startRedis(port: number, dir: string) {
-  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: 'ignore' });
+  const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
+    stdio: 'ignore',
+  });
   await waitForPort(port);
   return p;
 }
@@ -42,7 +43,13 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
     let redis = await startRedis(redisPort, redisDir);
     procs.push(redis);
     const uri = isolatedMongoUri('drill_redis');
-    const app = await startTestApp({ MONGODB_URI: uri, REDIS_URL: `redis://127.0.0.1:${redisPort}`, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+    const app = await startTestApp({
+      MONGODB_URI: uri,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      INGEST_CHUNK_ROWS: '200',
+      QUEUE_LOCK_MS: '2000',
+      INGEST_WORKER_CONCURRENCY: '1',
+    });
     try {
       const warm = referenceUpload('warm', 300);
       await waitForJob(app, (await uploadCsv(app, warm.csv, 'raw').expect(202)).body.jobId);

@@ -21,8 +21,20 @@ const uploads: Upload[] = [
   { name: 'random-bytes.csv', body: readFileSync(join(FIXTURES, 'random-bytes.csv')) },
   { name: 'empty.csv (0 bytes)', body: readFileSync(join(FIXTURES, 'empty.csv')), refused: 400 },
   { name: 'nul-bytes.csv', body: readFileSync(join(FIXTURES, 'nul-bytes.csv')), accepted: 4, rejected: 1, landed: { hn: 2, hn2: 2 } },
-  { name: 'invalid-utf8-row.csv', body: readFileSync(join(FIXTURES, 'invalid-utf8-row.csv')), accepted: 4, rejected: 1, landed: { hu: 2, hu2: 2 } },
-  { name: 'header-repeated.csv', body: readFileSync(join(FIXTURES, 'header-repeated.csv')), accepted: 4, rejected: 1, landed: { hr: 2, hr2: 2 } },
+  {
+    name: 'invalid-utf8-row.csv',
+    body: readFileSync(join(FIXTURES, 'invalid-utf8-row.csv')),
+    accepted: 4,
+    rejected: 1,
+    landed: { hu: 2, hu2: 2 },
+  },
+  {
+    name: 'header-repeated.csv',
+    body: readFileSync(join(FIXTURES, 'header-repeated.csv')),
+    accepted: 4,
+    rejected: 1,
+    landed: { hr: 2, hr2: 2 },
+  },
   { name: 'windows-1252.csv', body: readFileSync(join(FIXTURES, 'windows-1252.csv')), accepted: 0, rejected: 1 },
   { name: 'unbalanced-quotes.csv', body: readFileSync(join(FIXTURES, 'unbalanced-quotes.csv')), landed: { hq: 3 } },
   {
@@ -41,7 +53,9 @@ const uploads: Upload[] = [
   },
   {
     name: 'a header of 10,000 columns (the required ones among them)',
-    body: Buffer.from(`${HEADER},${Array.from({ length: 9_993 }, (_, i) => `extra${i}`).join(',')}\nhx,a,p1,1,1,1,10${',z'.repeat(9_993)}\n`),
+    body: Buffer.from(
+      `${HEADER},${Array.from({ length: 9_993 }, (_, i) => `extra${i}`).join(',')}\nhx,a,p1,1,1,1,10${',z'.repeat(9_993)}\n`,
+    ),
     accepted: 1,
     rejected: 0,
     landed: { hx: 1 },
@@ -51,7 +65,12 @@ const uploads: Upload[] = [
 describe('bad-input corpus (real services)', () => {
   let app: NestExpressApplication;
   beforeAll(async () => {
-    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('hostile'), INGEST_CHUNK_ROWS: '50', RATE_LIMIT_PER_MIN: '100000', INGEST_RATE_LIMIT_PER_MIN: '10000' });
+    app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('hostile'),
+      INGEST_CHUNK_ROWS: '50',
+      RATE_LIMIT_PER_MIN: '100000',
+      INGEST_RATE_LIMIT_PER_MIN: '10000',
+    });
   });
   afterAll(async () => app?.close());
 
@@ -82,10 +101,19 @@ describe('bad-input corpus (real services)', () => {
     const boundary = 'XyZ123';
     const body = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="t.csv"\r\nContent-Type: text/csv\r\n\r\n${HEADER}\n${good('ht', 3)}\nht,inf_9,p9,1,1`;
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ port, host: '127.0.0.1', method: 'POST', path: '/ingest', headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/ingest',
+          headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end(body); // the closing boundary never comes
     });

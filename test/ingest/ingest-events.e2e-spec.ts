@@ -7,7 +7,16 @@ import { readEventStream, SseResult } from '../support/sse';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { IngestStatusService } from '../../src/ingest/ingest-status.service';
 
-type Progress = { jobId: string; status: string; rowsTotal: number; rowsAccepted: number; rowsRejected: number; rowsDuplicate: number; rowsWritten: number; progress: number };
+type Progress = {
+  jobId: string;
+  status: string;
+  rowsTotal: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  rowsDuplicate: number;
+  rowsWritten: number;
+  progress: number;
+};
 const progressOf = (res: SseResult) => res.events.filter((e) => e.type === 'progress').map((e) => JSON.parse(e.data) as Progress);
 
 /**
@@ -17,7 +26,11 @@ const progressOf = (res: SseResult) => res.events.filter((e) => e.type === 'prog
  * POST /ingest has even answered).
  */
 function apiAndLateWorker(suite: string, env: Record<string, string> = {}) {
-  const shared = { MONGODB_URI: isolatedMongoUri(suite), QUEUE_PREFIX: `${suite}_${randomBytes(3).toString('hex')}`, INGEST_CHUNK_ROWS: '500' };
+  const shared = {
+    MONGODB_URI: isolatedMongoUri(suite),
+    QUEUE_PREFIX: `${suite}_${randomBytes(3).toString('hex')}`,
+    INGEST_CHUNK_ROWS: '500',
+  };
   const apps: NestExpressApplication[] = [];
   return {
     api: async () => {
@@ -29,7 +42,9 @@ function apiAndLateWorker(suite: string, env: Record<string, string> = {}) {
     watch: async (api: NestExpressApplication, jobId: string, headers: Record<string, string> = {}) => {
       let worker: Promise<NestExpressApplication> | undefined;
       const res = await readEventStream(api, `/ingest/${jobId}/events`, headers, {
-        onEvent: () => (worker ??= startTestApp({ ...shared, INGEST_WORKER_CONCURRENCY: '1' }, 'worker')),
+        onEvent: () => {
+          worker ??= startTestApp({ ...shared, INGEST_WORKER_CONCURRENCY: '1' }, 'worker');
+        },
       });
       if (worker) apps.push(await worker);
       return res;
@@ -71,11 +86,18 @@ describe('GET /ingest/:jobId/events (server-sent events, real FerretDB, Redis, B
       rowsWritten: status.rowsWritten,
       progress: 1,
     });
-    expect(last).toMatchObject({ rowsAccepted: ref.accepted, rowsRejected: ref.bad, rowsDuplicate: ref.duplicates, rowsWritten: ref.accepted });
+    expect(last).toMatchObject({
+      rowsAccepted: ref.accepted,
+      rowsRejected: ref.bad,
+      rowsDuplicate: ref.duplicates,
+      rowsWritten: ref.accepted,
+    });
   });
 
   it('sends one event and closes at once for a job that has already ended', async () => {
-    const { jobId } = (await uploadCsv(app, 'campaignId,influencerId,postId,likes,comments,shares,views\nsse_done,a,p,1,1,1,10').expect(202)).body;
+    const { jobId } = (
+      await uploadCsv(app, 'campaignId,influencerId,postId,likes,comments,shares,views\nsse_done,a,p,1,1,1,10').expect(202)
+    ).body;
     await setup.watch(app, jobId); // the worker of the first test (already running) works it
     const again = await readEventStream(app, `/ingest/${jobId}/events`, {}, { timeoutMs: 5_000 });
     expect(progressOf(again)).toEqual([expect.objectContaining({ jobId, status: 'completed', rowsAccepted: 1 })]);

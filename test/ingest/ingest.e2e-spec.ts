@@ -36,7 +36,15 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     const res = await uploadCsv(app, csv).expect(202);
     expect(res.body).toEqual({ jobId: expect.any(String), status: 'queued', statusUrl: `/ingest/${res.body.jobId}` });
     const job = await waitForJob(app, res.body.jobId);
-    expect(job).toMatchObject({ status: 'completed', rowsTotal: 9, rowsAccepted: 4, rowsRejected: 5, rowsDuplicate: 0, rowsWritten: 4, progress: 1 });
+    expect(job).toMatchObject({
+      status: 'completed',
+      rowsTotal: 9,
+      rowsAccepted: 4,
+      rowsRejected: 5,
+      rowsDuplicate: 0,
+      rowsWritten: 4,
+      progress: 1,
+    });
     expect(job.errors.map((e: { line: number; column: string | null }) => [e.line, e.column])).toEqual([
       [7, 'views'],
       [8, 'likes'],
@@ -46,7 +54,17 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     ]);
     const ranking = await top(app, 'e1');
     expect(ranking.map((r) => r.influencerId)).toEqual(['carol, the "great"', 'alice', 'bob', 'ivan']);
-    expect(ranking[1]).toEqual({ rank: 2, campaignId: 'e1', influencerId: 'alice', engagementRate: 13 / 100, likes: 10, comments: 2, shares: 1, views: 100, posts: 1 });
+    expect(ranking[1]).toEqual({
+      rank: 2,
+      campaignId: 'e1',
+      influencerId: 'alice',
+      engagementRate: 13 / 100,
+      likes: 10,
+      comments: 2,
+      shares: 1,
+      views: 100,
+      posts: 1,
+    });
     expect(ranking[2]).toMatchObject({ influencerId: 'bob', comments: 0, engagementRate: 0.1 });
 
     const all = await request(app.getHttpServer()).get(`/ingest/${res.body.jobId}/errors`).expect(200);

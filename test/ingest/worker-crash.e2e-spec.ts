@@ -39,7 +39,10 @@ describe('a worker process SIGKILLed mid-upload (real database, Redis, Bull, sep
   const workers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    api = await startTestApp({ MONGODB_URI: uri, QUEUE_PREFIX: queuePrefix, INGEST_CHUNK_ROWS: String(CHUNK_ROWS), QUEUE_LOCK_MS: '2000' }, 'api');
+    api = await startTestApp(
+      { MONGODB_URI: uri, QUEUE_PREFIX: queuePrefix, INGEST_CHUNK_ROWS: String(CHUNK_ROWS), QUEUE_LOCK_MS: '2000' },
+      'api',
+    );
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => stopProcess(w, 'SIGKILL')));

@@ -29,7 +29,16 @@ export async function ingest(app: INestApplication, csv: string) {
 
 export async function top(app: INestApplication, campaignId: string, limit = 100) {
   const res = await request(app.getHttpServer()).get('/top-performers').query({ campaignId, limit }).expect(200);
-  return res.body as Array<{ rank: number; influencerId: string; engagementRate: number; likes: number; comments: number; shares: number; views: number; posts: number }>;
+  return res.body as Array<{
+    rank: number;
+    influencerId: string;
+    engagementRate: number;
+    likes: number;
+    comments: number;
+    shares: number;
+    views: number;
+    posts: number;
+  }>;
 }
 
 export const HEADER = 'campaignId,influencerId,postId,likes,comments,shares,views';
@@ -51,10 +60,19 @@ export async function waitForRowsWritten(app: INestApplication, jobId: string, a
 export async function expectMatchesReference(app: INestApplication, uri: string, jobId: string, ref: ReturnType<typeof referenceUpload>) {
   const job = await waitForJob(app, jobId, 120_000);
   expect(ref.duplicates).toBeGreaterThan(0);
-  expect(job).toMatchObject({ status: 'completed', rowsAccepted: ref.accepted, rowsRejected: ref.bad, rowsDuplicate: ref.duplicates, rowsWritten: ref.accepted });
+  expect(job).toMatchObject({
+    status: 'completed',
+    rowsAccepted: ref.accepted,
+    rowsRejected: ref.bad,
+    rowsDuplicate: ref.duplicates,
+    rowsWritten: ref.accepted,
+  });
   const client = await MongoClient.connect(uri);
   try {
-    const stored = await client.db().collection('engagement_rows').countDocuments({ campaignId: { $in: [...ref.reference.keys()] } });
+    const stored = await client
+      .db()
+      .collection('engagement_rows')
+      .countDocuments({ campaignId: { $in: [...ref.reference.keys()] } });
     expect(stored).toBe(ref.accepted - ref.duplicates);
   } finally {
     await client.close();

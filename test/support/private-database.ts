@@ -87,20 +87,31 @@ export async function startPrivateDatabase(): Promise<PrivateDatabase> {
       await asPg(join(PG_BIN, 'pg_ctl'), ['-D', pgData, '-l', pgLog, '-w', '-t', '60', 'start']);
     } catch (err) {
       const log = existsSync(pgLog) ? readFileSync(pgLog, 'utf8').split('\n').slice(-20).join('\n') : '';
-      throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${log}`);
+      throw new Error(`PostgreSQL did not start: ${(err as Error).message}\n${log}`, { cause: err });
     }
   };
 
   const startFerret = async () => {
     ferretLog = '';
-    ferret = spawn(FERRETDB, ['-listen-addr', `127.0.0.1:${mongoPort}`, '-postgresql-url', `postgres://postgres@127.0.0.1:${pgPort}/postgres`, '-state-dir', ferretState], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    ferret = spawn(
+      FERRETDB,
+      [
+        '-listen-addr',
+        `127.0.0.1:${mongoPort}`,
+        '-postgresql-url',
+        `postgres://postgres@127.0.0.1:${pgPort}/postgres`,
+        '-state-dir',
+        ferretState,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     ferret.stderr!.on('data', (d: Buffer) => (ferretLog = (ferretLog + d.toString()).slice(-4000)));
     try {
       await waitForPort(mongoPort, 30_000);
     } catch (err) {
-      throw new Error(`FerretDB did not come up on ${mongoPort}: ${(err as Error).message}\n${ferretLog}`);
+      throw new Error(`FerretDB did not come up on ${mongoPort}: ${(err as Error).message}\n${ferretLog}`, { cause: err });
     }
   };
 
@@ -147,7 +158,21 @@ export async function startPrivateDatabase(): Promise<PrivateDatabase> {
         `listen_addresses = '127.0.0.1'\nport = ${pgPort}\nunix_socket_directories = '${socketDir}'\n`,
     );
     await startPostgres();
-    await asPg('psql', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-d', 'postgres', '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', 'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;']);
+    await asPg('psql', [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(pgPort),
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-qAt',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      'CREATE EXTENSION IF NOT EXISTS documentdb CASCADE;',
+    ]);
     await startFerret();
   } catch (err) {
     await stop();

@@ -37,4 +37,3 @@ export function referenceUpload(run: string, rows: number) {
   );
   return { csv: lines.join('\n'), accepted: rows - bad, bad, duplicates: rows - bad - latest.size, reference };
 }
-

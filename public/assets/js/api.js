@@ -45,7 +45,7 @@ function serverMessage(body) {
 /** Turns an error answer into a sentence: what happened, and what to do about it. */
 export async function explain(res) {
   const text = await res.text().catch(() => '');
-  let said = '';
+  let said;
   try {
     said = serverMessage(JSON.parse(text));
   } catch {

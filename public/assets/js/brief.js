@@ -36,7 +36,11 @@ export function initBrief() {
     $('brief-status').textContent = 'Writing the brief… this can take a few seconds.';
     $('brief-result').setAttribute('aria-busy', 'true');
     try {
-      const res = await api('/generate_brief', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await api('/generate_brief', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (!res.ok) throw new Error(await explain(res));
       brief = await res.json();
       fill(brief);
@@ -45,7 +49,8 @@ export function initBrief() {
       cache.textContent = cached ? 'From cache' : 'Freshly written';
       cache.dataset.cache = cached ? 'HIT' : 'MISS';
       cache.title = `X-Cache: ${res.headers.get('X-Cache') ?? 'none'}`;
-      $('brief-model').textContent = brief.meta?.model === 'offline' ? 'Written offline (no AI model configured)' : `Model: ${brief.meta?.model ?? 'unknown'}`;
+      $('brief-model').textContent =
+        brief.meta?.model === 'offline' ? 'Written offline (no AI model configured)' : `Model: ${brief.meta?.model ?? 'unknown'}`;
       $('brief-result').hidden = false;
       $('brief-status').textContent = cached ? 'Done (served from the cache).' : 'Done.';
     } catch (err) {
@@ -63,7 +68,9 @@ export function initBrief() {
       if (!brief) return;
       try {
         await navigator.clipboard.writeText(copyText(brief, button.dataset.copy));
-        $('brief-copied').textContent = `${button.textContent.replace(/^Copy /, '')} copied to the clipboard.`.replace(/^./, (c) => c.toUpperCase());
+        $('brief-copied').textContent = `${button.textContent.replace(/^Copy /, '')} copied to the clipboard.`.replace(/^./, (c) =>
+          c.toUpperCase(),
+        );
       } catch {
         $('brief-copied').textContent = 'The browser did not allow copying; select the text instead.';
       }

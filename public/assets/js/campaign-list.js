@@ -52,7 +52,8 @@ export function initCampaignList({ onChoose }) {
     $('campaign-prev').disabled = page <= 1;
     $('campaign-next').disabled = page >= pages;
     $('campaign-list-status').textContent =
-      note ?? (total === 0 ? (query ? `No campaign matches “${query}”.` : 'No campaigns yet: upload a CSV above.') : countOf(total, 'campaign'));
+      note ??
+      (total === 0 ? (query ? `No campaign matches “${query}”.` : 'No campaigns yet: upload a CSV above.') : countOf(total, 'campaign'));
   }
 
   async function load() {

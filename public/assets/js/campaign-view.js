@@ -8,7 +8,12 @@ const $ = (id) => document.getElementById(id);
 function row(p) {
   const tr = document.createElement('tr');
   tr.dataset.influencer = p.influencerId;
-  const cells = [p.rank, p.influencerId, formatRate(p.engagementRate), ...[p.likes, p.comments, p.shares, p.views, p.posts].map(formatCount)];
+  const cells = [
+    p.rank,
+    p.influencerId,
+    formatRate(p.engagementRate),
+    ...[p.likes, p.comments, p.shares, p.views, p.posts].map(formatCount),
+  ];
   for (const v of cells) tr.insertCell().textContent = String(v);
   return tr;
 }
@@ -39,7 +44,9 @@ export function initCampaignView() {
       if (empty) showError(`No data for campaign “${state.campaign}”. Check the id, or upload its CSV first.`);
       $('campaign-chart-box').hidden = empty;
       $('performers-table').closest('.table-wrap').hidden = empty;
-      $('performers-table').querySelector('tbody').replaceChildren(...performers.map(row));
+      $('performers-table')
+        .querySelector('tbody')
+        .replaceChildren(...performers.map(row));
       if (!empty) drawPerformers($('campaign-chart'), $('campaign-chart-box'), performers);
     } catch (err) {
       showError(err.message);

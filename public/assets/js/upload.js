@@ -24,7 +24,9 @@ function send(file) {
     withKey().forEach((v, k) => xhr.setRequestHeader(k, v));
     xhr.upload.addEventListener('progress', (e) => e.lengthComputable && setBar('read', e.loaded / e.total));
     xhr.addEventListener('load', () => resolve(xhr));
-    xhr.addEventListener('error', () => reject(new ApiError(0, 'The upload was cut off: the server closed the connection or cannot be reached.')));
+    xhr.addEventListener('error', () =>
+      reject(new ApiError(0, 'The upload was cut off: the server closed the connection or cannot be reached.')),
+    );
     const form = new FormData();
     form.append('file', file, file.name);
     xhr.send(form);
@@ -53,7 +55,8 @@ async function upload(file) {
 
 function showProgress(p) {
   setBar('write', p.progress);
-  const state = { queued: 'Waiting for a worker…', processing: 'Writing…', completed: 'Finished:', failed: 'Failed:' }[p.status] ?? p.status;
+  const state =
+    { queued: 'Waiting for a worker…', processing: 'Writing…', completed: 'Finished:', failed: 'Failed:' }[p.status] ?? p.status;
   $('upload-status').textContent = `${state} ${formatCount(p.rowsWritten)} of ${formatCount(p.rowsAccepted)} accepted rows written.`;
 }
 

@@ -3,12 +3,11 @@ import { Transform } from 'class-transformer';
 import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 /** Plain digits become a number; anything else stays as sent and fails validation. */
-const strictInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : value;
+const strictInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : value);
 
 export class TopPerformersQueryDto {
   @ApiProperty({ example: 'campaign_6', description: 'Campaign to rank (exact, case-sensitive)' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   // class-validator runs these bottom-up; with stopAtFirstError the first failure is the message.
   @MaxLength(200, { message: 'campaignId must be at most 200 characters' })
   @IsNotEmpty({ message: 'campaignId must not be empty' })

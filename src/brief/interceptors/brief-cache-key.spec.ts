@@ -6,7 +6,9 @@ describe('briefCacheKey', () => {
 
   it('ignores case, surrounding and repeated spaces, and field order', () => {
     const k = briefCacheKey(base, 'm', 'v1');
-    expect(briefCacheKey({ platform: 'TikTok ', goal: ' AWARENESS', product: 'vitamin  c   serum', brand: 'GLOW LABS' }, 'm', 'v1')).toBe(k);
+    expect(briefCacheKey({ platform: 'TikTok ', goal: ' AWARENESS', product: 'vitamin  c   serum', brand: 'GLOW LABS' }, 'm', 'v1')).toBe(
+      k,
+    );
   });
 
   it('changes with the model, the prompt version and every field', () => {

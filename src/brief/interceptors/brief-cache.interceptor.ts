@@ -34,11 +34,11 @@ export class BriefCacheInterceptor implements NestInterceptor {
     this.ttlMs = config.get('BRIEF_CACHE_TTL_S', { infer: true }) * 1000;
   }
 
-  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+  intercept(ctx: ExecutionContext, next: CallHandler<unknown>): Observable<unknown> {
     return from(this.serve(ctx.switchToHttp().getRequest<Request>(), ctx.switchToHttp().getResponse<Response>(), next));
   }
 
-  private async serve(req: Request, res: Response, next: CallHandler): Promise<unknown> {
+  private async serve(req: Request, res: Response, next: CallHandler<unknown>): Promise<unknown> {
     // Interceptors run before pipes: validate here, or a cached brief would answer a
     // request the endpoint must refuse (an unknown field, say). The route's pipe then
     // sees an already-valid DTO.

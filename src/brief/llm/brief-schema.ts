@@ -36,12 +36,15 @@ export function parseLlmBrief(content: string | null | undefined): LlmBrief {
   }
   const d = data as Record<string, unknown>;
   const problems: string[] = [];
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new LlmInvalidOutputError('the model returned JSON that is not an object');
+  if (typeof d !== 'object' || d === null || Array.isArray(d))
+    throw new LlmInvalidOutputError('the model returned JSON that is not an object');
   if (!nonEmpty(d.caption)) problems.push('caption');
   if (!nonEmpty(d.cta)) problems.push('cta');
   if (!nonEmpty(d.tone)) problems.push('tone');
-  if (!Array.isArray(d.hook_ideas) || d.hook_ideas.length < 3 || d.hook_ideas.length > 5 || !d.hook_ideas.every(nonEmpty)) problems.push('hook_ideas (3 to 5 strings)');
-  if (!Array.isArray(d.hashtags) || d.hashtags.length < 1 || !d.hashtags.every((h) => nonEmpty(h) && /^#\S+$/.test(h))) problems.push('hashtags (each "#word")');
+  if (!Array.isArray(d.hook_ideas) || d.hook_ideas.length < 3 || d.hook_ideas.length > 5 || !d.hook_ideas.every(nonEmpty))
+    problems.push('hook_ideas (3 to 5 strings)');
+  if (!Array.isArray(d.hashtags) || d.hashtags.length < 1 || !d.hashtags.every((h) => nonEmpty(h) && /^#\S+$/.test(h)))
+    problems.push('hashtags (each "#word")');
   if (problems.length) throw new LlmInvalidOutputError(`the model's JSON does not match the brief schema: ${problems.join(', ')}`);
   return {
     caption: (d.caption as string).trim(),

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { EnvironmentVariables } from '../../core/config/environment';
 import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
 import { LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
@@ -42,17 +42,27 @@ export class LlmClient {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), this.timeoutMs);
     try {
-      const res = await this.client.chat.completions.create({
-        model: this.model,
-        temperature: 0.7,
-        messages: [
-          { role: 'system', content: system },
-          { role: 'user', content: user },
-        ],
-        response_format: this.structuredOutputs
-          ? { type: 'json_schema', json_schema: { name: 'influencer_brief', strict: true, schema: LLM_BRIEF_JSON_SCHEMA as unknown as Record<string, unknown> } }
-          : { type: 'json_object' },
-      }, { signal: abort.signal });
+      const res = await this.client.chat.completions.create(
+        {
+          model: this.model,
+          temperature: 0.7,
+          messages: [
+            { role: 'system', content: system },
+            { role: 'user', content: user },
+          ],
+          response_format: this.structuredOutputs
+            ? {
+                type: 'json_schema',
+                json_schema: {
+                  name: 'influencer_brief',
+                  strict: true,
+                  schema: LLM_BRIEF_JSON_SCHEMA,
+                },
+              }
+            : { type: 'json_object' },
+        },
+        { signal: abort.signal },
+      );
       return parseLlmBrief(res.choices[0]?.message?.content);
     } catch (err) {
       // Decided by our own timer: how an aborted fetch surfaces differs between runtimes.
@@ -70,15 +80,17 @@ export class LlmClient {
     }
     if (err instanceof SyntaxError) return new LlmInvalidOutputError('the LLM returned a body that is not valid JSON');
     if (err instanceof OpenAI.APIError) {
-      const status = err.status;
-      if (status === 400 && this.structuredOutputs && /response_format|json_schema/i.test(err.message)) {
+      // instanceof on the generic class leaves its type parameters `any`; these are its defaults.
+      const apiError = err as APIError;
+      const status = apiError.status;
+      if (status === 400 && this.structuredOutputs && /response_format|json_schema/i.test(apiError.message)) {
         this.logger.warn('LLM server refused json_schema; using json_object from now on');
         this.structuredOutputs = false;
         return new LlmUpstreamError('the LLM server does not support json_schema output; retrying with json_object', 503);
       }
-      const retryAfter = Number(err.headers?.get?.('retry-after'));
+      const retryAfter = Number(apiError.headers?.get?.('retry-after'));
       return new LlmUpstreamError(
-        status === undefined ? `could not reach the LLM (${err.message})` : `the LLM answered HTTP ${status}`,
+        status === undefined ? `could not reach the LLM (${apiError.message})` : `the LLM answered HTTP ${status}`,
         status,
         Number.isFinite(retryAfter) ? retryAfter : undefined,
       );

@@ -11,7 +11,8 @@ describe('brief tool data', () => {
       expect(personas.platformNuance[p]).toBeTruthy();
       expect(angles.platformHooks[p].length).toBeGreaterThanOrEqual(3);
     }
-    for (const g of GOALS) expect(angles.goals[g]).toMatchObject({ angle: expect.any(String), cta: expect.any(String), tone: expect.any(String) });
+    for (const g of GOALS)
+      expect(angles.goals[g]).toMatchObject({ angle: expect.any(String), cta: expect.any(String), tone: expect.any(String) });
     for (const c of Object.keys(trends.categories)) expect(personas.byCategory[c as keyof typeof personas.byCategory]).toBeTruthy();
   });
 

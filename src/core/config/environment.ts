@@ -1,24 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  Min,
-  ValidateIf,
-  validateSync,
-  ValidationError,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync, ValidationError } from 'class-validator';
 
 export const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
-const emptyToUndefined = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up:
@@ -31,7 +18,10 @@ export class EnvironmentVariables {
   @IsIn(APP_ROLES)
   APP_ROLE: AppRole = 'all';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** Loopback by default; containers set 0.0.0.0. */
@@ -45,49 +35,85 @@ export class EnvironmentVariables {
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Comma-separated API keys; empty means the API is open. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   API_KEYS?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   OPENAI_API_KEY?: string;
 
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @Matches(/^https?:\/\/\S+$/, { message: 'OPENAI_BASE_URL must be an http(s) URL' })
   OPENAI_BASE_URL?: string;
 
-  @IsString() @Matches(/^\S+$/, { message: 'LLM_MODEL must be a model name without spaces' })
+  @IsString()
+  @Matches(/^\S+$/, { message: 'LLM_MODEL must be a model name without spaces' })
   LLM_MODEL = 'gpt-4o-mini';
 
-  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
   LLM_TIMEOUT_MS = 20_000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10)
   LLM_MAX_ATTEMPTS = 3;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(86_400)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
   BRIEF_CACHE_TTL_S = 300;
 
   /** Requests per minute per client IP on every route without a stricter limit of its own. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100_000_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
   RATE_LIMIT_PER_MIN = 600;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   BRIEF_RATE_LIMIT_PER_MIN = 60;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   INGEST_RATE_LIMIT_PER_MIN = 30;
 
-  @Transform(toInt) @IsInt() @Min(10) @Max(100_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(100_000)
   INGEST_CHUNK_ROWS = 5_000;
 
-  @Transform(toInt) @IsInt() @Min(1024) @Max(10 * 1024 ** 3)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 ** 3)
   INGEST_MAX_BYTES = 512 * 1024 ** 2;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(64)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
   INGEST_WORKER_CONCURRENCY = 2;
 
   /** How long a worker holds a chunk before Bull considers it stalled and re-delivers it. */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   QUEUE_LOCK_MS = 30_000;
 
   /** Redis key prefix of the Bull queues: deployments (or test runs) sharing one Redis keep apart. */
@@ -101,7 +127,8 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @ValidateIf((_, v) => v !== undefined) @IsString()
+  @ValidateIf((_, v) => v !== undefined)
+  @IsString()
   CORS_ORIGINS?: string;
 }
 

@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Express } from 'express';
+import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 
 /** public/ at the project root: three levels up from src/core/http (ts-jest) and from dist/core/http (nest build). */
@@ -20,6 +21,6 @@ export function serveDashboard(app: NestExpressApplication): void {
   app.useStaticAssets(join(PUBLIC_DIR, 'assets'), {
     prefix: '/assets/',
     index: false,
-    setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache'),
+    setHeaders: (res: ServerResponse) => res.setHeader('Cache-Control', 'no-cache'),
   });
 }

@@ -19,12 +19,7 @@ import { EnvironmentVariables } from '../config/environment';
             return id;
           },
           redact: {
-            paths: [
-              'req.headers["x-api-key"]',
-              'req.headers.authorization',
-              'req.headers.cookie',
-              'res.headers["set-cookie"]',
-            ],
+            paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             censor: '[redacted]',
           },
           serializers: {

@@ -9,15 +9,16 @@ type Group = 'brief' | 'ingest';
 /** Puts a route under a stricter limit of its own (on top of the default one). */
 export const RateLimitGroup = (group: Group) => SetMetadata(RATE_LIMIT_GROUP, group);
 
-const outside = (group: Group) => (ctx: ExecutionContext) =>
-  Reflect.getMetadata(RATE_LIMIT_GROUP, ctx.getHandler()) !== group;
+const outside = (group: Group) => (ctx: ExecutionContext) => Reflect.getMetadata(RATE_LIMIT_GROUP, ctx.getHandler()) !== group;
 
 /**
  * Per client IP, route and minute: RATE_LIMIT_PER_MIN on every route, and the stricter
  * BRIEF_/INGEST_RATE_LIMIT_PER_MIN on the routes that cost an LLM call or a file.
  * Over a limit the answer is 429 with Retry-After (seconds).
  */
-export function rateLimits(env: Pick<EnvironmentVariables, 'RATE_LIMIT_PER_MIN' | 'BRIEF_RATE_LIMIT_PER_MIN' | 'INGEST_RATE_LIMIT_PER_MIN'>): ThrottlerModuleOptions {
+export function rateLimits(
+  env: Pick<EnvironmentVariables, 'RATE_LIMIT_PER_MIN' | 'BRIEF_RATE_LIMIT_PER_MIN' | 'INGEST_RATE_LIMIT_PER_MIN'>,
+): ThrottlerModuleOptions {
   return {
     throttlers: [
       { name: 'default', ttl: 60_000, limit: env.RATE_LIMIT_PER_MIN },

@@ -39,16 +39,19 @@ export class ClusterLock {
       await new Promise((r) => setTimeout(r, 100));
     }
     let lost: string | null = null;
-    const renew = setInterval(() => {
-      this.redis.eval(RENEW, 1, key, token, ttlMs).then(
-        (ok) => {
-          if (Number(ok) !== 1) lost ??= 'taken over after it expired';
-        },
-        (err: Error) => {
-          lost ??= `renewal failed: ${err.message}`;
-        },
-      );
-    }, Math.max(100, Math.floor(ttlMs / 3)));
+    const renew = setInterval(
+      () => {
+        this.redis.eval(RENEW, 1, key, token, ttlMs).then(
+          (ok) => {
+            if (Number(ok) !== 1) lost ??= 'taken over after it expired';
+          },
+          (err: Error) => {
+            lost ??= `renewal failed: ${err.message}`;
+          },
+        );
+      },
+      Math.max(100, Math.floor(ttlMs / 3)),
+    );
     const held: HeldLock = {
       check: () => {
         if (lost !== null) throw new LockLostError(name, lost);
@@ -60,7 +63,9 @@ export class ClusterLock {
       return result;
     } finally {
       clearInterval(renew);
-      await this.redis.eval(RELEASE, 1, key, token).catch((err: Error) => this.logger.warn(`could not release lock ${name}: ${err.message}`));
+      await this.redis
+        .eval(RELEASE, 1, key, token)
+        .catch((err: Error) => this.logger.warn(`could not release lock ${name}: ${err.message}`));
     }
   }
 }

@@ -2,7 +2,9 @@ import { isRedisUnavailable } from './redis-errors';
 
 describe('isRedisUnavailable', () => {
   it('is true for the errors ioredis raises while Redis is away', () => {
-    const maxRetries = Object.assign(new Error('Reached the max retries per request limit (which is 2).'), { name: 'MaxRetriesPerRequestError' });
+    const maxRetries = Object.assign(new Error('Reached the max retries per request limit (which is 2).'), {
+      name: 'MaxRetriesPerRequestError',
+    });
     expect(isRedisUnavailable(maxRetries)).toBe(true);
     expect(isRedisUnavailable(new Error('Connection is closed.'))).toBe(true);
     expect(isRedisUnavailable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6389'), { code: 'ECONNREFUSED' }))).toBe(true);

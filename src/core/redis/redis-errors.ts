@@ -7,6 +7,7 @@ export function isRedisUnavailable(err: unknown): boolean {
   const e = err as { name?: string; message?: string; code?: string } | null;
   if (!e) return false;
   if (e.name === 'MaxRetriesPerRequestError') return true;
-  if (e.code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code)) return true;
+  if (e.code !== undefined && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'].includes(e.code))
+    return true;
   return /Connection is closed|Stream isn't writeable|connect ETIMEDOUT|ECONNREFUSED/.test(e.message ?? '');
 }

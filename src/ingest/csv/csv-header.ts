@@ -7,7 +7,11 @@ const ALL_COLUMNS: readonly ColumnName[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COL
 
 /** `campaignId`, `campaign_id`, ` CampaignID ` all fold to `campaignid`. */
 export function foldHeaderName(raw: string): string {
-  return raw.replace(/^\uFEFF/, '').trim().replace(/[_\s-]+/g, '').toLowerCase();
+  return raw
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .replace(/[_\s-]+/g, '')
+    .toLowerCase();
 }
 
 const BY_FOLDED = new Map(ALL_COLUMNS.map((c) => [c.toLowerCase(), c]));

@@ -9,7 +9,10 @@ const fastCsv = new Parser(new ParserOptions({ headers: false, ignoreEmpty: fals
 describe('parseRecordFields (properties)', () => {
   it('splits a record without quotes exactly as fast-csv does', () => {
     // Any text a splitter can hand over without a quote: no line breaks, anything else.
-    const piece = fc.oneof(fc.constantFrom(' ', '\t', ',', ';', '\\', "'", 'é', '\u0000', '\uFFFD'), fc.string({ unit: 'binary', maxLength: 6 }));
+    const piece = fc.oneof(
+      fc.constantFrom(' ', '\t', ',', ';', '\\', "'", 'é', '\u0000', '\uFFFD'),
+      fc.string({ unit: 'binary', maxLength: 6 }),
+    );
     const field = fc.array(piece, { maxLength: 5 }).map((p) => p.join(''));
     const record = fc.array(field, { minLength: 1, maxLength: 12 }).map((parts) => parts.join(',').replace(/["\r\n]/g, ''));
     fc.assert(

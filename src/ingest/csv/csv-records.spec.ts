@@ -2,7 +2,12 @@ import { CsvRecordSplitter, MAX_RECORD_CHARS, parseRecordFields, readCsvRecords 
 
 async function records(...chunks: (string | Buffer)[]) {
   const out = [];
-  for await (const r of readCsvRecords((async function* () { yield* chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c)); })())) out.push(r);
+  for await (const r of readCsvRecords(
+    (async function* () {
+      yield* chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c));
+    })(),
+  ))
+    out.push(r);
   return out;
 }
 
@@ -17,7 +22,12 @@ describe('CsvRecordSplitter / readCsvRecords', () => {
 
   it('handles CRLF, a missing final newline and blank lines', async () => {
     const r = await records('a,b\r\n1,2\r\n\r\n3,4');
-    expect(r.map((x) => [x.line, x.text])).toEqual([[1, 'a,b'], [2, '1,2'], [3, ''], [4, '3,4']]);
+    expect(r.map((x) => [x.line, x.text])).toEqual([
+      [1, 'a,b'],
+      [2, '1,2'],
+      [3, ''],
+      [4, '3,4'],
+    ]);
   });
 
   it('counts newlines inside quotes as physical lines', async () => {

@@ -90,7 +90,11 @@ export class CsvRecordSplitter {
       }
       i++;
       if (i - this.start > MAX_RECORD_CHARS) {
-        out.push({ line: this.line, text: '', error: `the record is longer than ${MAX_RECORD_CHARS} characters (an unbalanced quote?); skipped to the next line` });
+        out.push({
+          line: this.line,
+          text: '',
+          error: `the record is longer than ${MAX_RECORD_CHARS} characters (an unbalanced quote?); skipped to the next line`,
+        });
         this.skipping = true;
         this.inQuotes = false;
         this.fieldStart = true;
@@ -154,7 +158,7 @@ export function parseRecordFields(text: string): FieldsResult {
   if (!text.includes('"')) return { ok: true, fields: splitUnquoted(text) };
   try {
     const { rows } = parser.parse(text, false);
-    return { ok: true, fields: (rows[0] as string[] | undefined) ?? [] };
+    return { ok: true, fields: rows[0] ?? [] };
   } catch (err) {
     const detail = (err as Error).message.replace(/ at '[\s\S]*$/, '').replace(/^Parse Error: /, '');
     return { ok: false, reason: `malformed CSV quoting (${detail})` };

@@ -61,8 +61,7 @@ describe('validateRow (properties)', () => {
     fc.assert(
       fc.property(instant, form, (d, f) => {
         const iso = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-        const written =
-          f === 'Z' ? `${iso.slice(0, 19)}Z` : f === 'ms' ? iso : f === 'no-zone' ? iso.slice(0, 19) : shift(d, 150);
+        const written = f === 'Z' ? `${iso.slice(0, 19)}Z` : f === 'ms' ? iso : f === 'no-zone' ? iso.slice(0, 19) : shift(d, 150);
         const expected = f === 'ms' || f === 'offset' ? iso : `${iso.slice(0, 19)}.000Z`;
         const r = validateRow(['c', 'i', 'p', '1', '1', '1', '10', written], withDate.layout, 2);
         expect(r.ok && r.row.postedAt).toBe(expected);

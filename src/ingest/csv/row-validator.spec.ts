@@ -8,7 +8,23 @@ const layout = (fields = header): HeaderLayout => {
   return r.layout;
 };
 const row = (over: Partial<Record<string, string>> = {}, fields = header) =>
-  fields.map((h) => over[h] ?? ({ campaignId: 'campaign_6', influencerId: 'influencer_3', postId: 'p1', platform: 'TikTok', postedAt: '2024-05-01', likes: '10', comments: '2', shares: '1', views: '100' } as Record<string, string>)[h]);
+  fields.map(
+    (h) =>
+      over[h] ??
+      (
+        {
+          campaignId: 'campaign_6',
+          influencerId: 'influencer_3',
+          postId: 'p1',
+          platform: 'TikTok',
+          postedAt: '2024-05-01',
+          likes: '10',
+          comments: '2',
+          shares: '1',
+          views: '100',
+        } as Record<string, string>
+      )[h],
+  );
 
 function reasons(over: Partial<Record<string, string>>) {
   const r = validateRow(row(over), layout(), 7);
@@ -36,7 +52,10 @@ describe('checkHeader', () => {
 describe('validateRow', () => {
   it('accepts and normalises a good row', () => {
     const r = validateRow(row({ campaignId: '  campaign_6 ', likes: ' 10 ' }), layout(), 2);
-    expect(r).toMatchObject({ ok: true, row: { line: 2, campaignId: 'campaign_6', likes: 10, platform: 'tiktok', postedAt: '2024-05-01T00:00:00.000Z' } });
+    expect(r).toMatchObject({
+      ok: true,
+      row: { line: 2, campaignId: 'campaign_6', likes: 10, platform: 'tiktok', postedAt: '2024-05-01T00:00:00.000Z' },
+    });
   });
 
   it('counts blank likes/comments/shares as 0', () => {
@@ -136,9 +155,21 @@ describe('classifyRecord', () => {
   const l = layout();
   it('skips blank lines, rejects unreadable records with their line, validates the rest', () => {
     expect(classifyRecord({ line: 4, text: '   ' }, l)).toEqual({ kind: 'blank' });
-    expect(classifyRecord({ line: 5, text: '', error: 'too long' }, l)).toEqual({ kind: 'rejected', errors: [{ line: 5, column: null, reason: 'too long' }] });
-    expect(classifyRecord({ line: 6, text: '"a"x,b' }, l)).toEqual({ kind: 'rejected', errors: [{ line: 6, column: null, reason: expect.stringMatching(/malformed CSV quoting/) }] });
-    expect(classifyRecord({ line: 7, text: row().join(',') }, l)).toMatchObject({ kind: 'row', row: { line: 7, campaignId: 'campaign_6' } });
-    expect(classifyRecord({ line: 8, text: row({ views: '0' }).join(',') }, l)).toMatchObject({ kind: 'rejected', errors: [{ line: 8, column: 'views' }] });
+    expect(classifyRecord({ line: 5, text: '', error: 'too long' }, l)).toEqual({
+      kind: 'rejected',
+      errors: [{ line: 5, column: null, reason: 'too long' }],
+    });
+    expect(classifyRecord({ line: 6, text: '"a"x,b' }, l)).toEqual({
+      kind: 'rejected',
+      errors: [{ line: 6, column: null, reason: expect.stringMatching(/malformed CSV quoting/) }],
+    });
+    expect(classifyRecord({ line: 7, text: row().join(',') }, l)).toMatchObject({
+      kind: 'row',
+      row: { line: 7, campaignId: 'campaign_6' },
+    });
+    expect(classifyRecord({ line: 8, text: row({ views: '0' }).join(',') }, l)).toMatchObject({
+      kind: 'rejected',
+      errors: [{ line: 8, column: 'views' }],
+    });
   });
 });

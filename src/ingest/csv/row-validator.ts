@@ -28,7 +28,7 @@ export interface EngagementRow {
 export type RowResult = { ok: true; row: EngagementRow } | { ok: false; errors: RowError[] };
 
 const MAX_ID_LENGTH = 200;
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARS = /\p{Cc}/u; // U+0000-U+001F and U+007F-U+009F
 const DIGITS = /^\s*(\d+)\s*$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -78,7 +78,9 @@ function checkDate(raw: string): { value?: string; reason?: string } {
   const v = raw.trim();
   if (v === '') return {};
   const m = ISO_DATE.exec(v);
-  const invalid = () => ({ reason: `postedAt must be an ISO-8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:30:00Z), got ${describe(raw)}` });
+  const invalid = () => ({
+    reason: `postedAt must be an ISO-8601 date or date-time (e.g. 2024-05-01 or 2024-05-01T12:30:00Z), got ${describe(raw)}`,
+  });
   if (!m) return invalid();
   const [, y, mo, d, h, mi, s, zone] = m;
   const month = Number(mo);

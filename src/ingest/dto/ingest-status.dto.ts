@@ -8,7 +8,8 @@ export class IngestAcceptedDto {
 
 export class IngestErrorDto {
   @ApiProperty({ example: 17, description: 'Physical line, 1-based; the header is line 1' }) line!: number;
-  @ApiProperty({ example: 'views', nullable: true, type: String, description: 'null when the row as a whole is wrong' }) column!: string | null;
+  @ApiProperty({ example: 'views', nullable: true, type: String, description: 'null when the row as a whole is wrong' }) column!:
+    string | null;
   @ApiProperty({ example: 'views must be at least 1 (0 views make the engagement rate undefined)' }) reason!: string;
 }
 
