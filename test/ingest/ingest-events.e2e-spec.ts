@@ -6,17 +6,9 @@ import { uploadCsv } from '../support/ingest-helpers';
 import { readEventStream, SseResult } from '../support/sse';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { IngestStatusService } from '../../src/ingest/ingest-status.service';
+import type { JobProgressEvent } from '../../src/ingest/job-progress';
 
-type Progress = {
-  jobId: string;
-  status: string;
-  rowsTotal: number;
-  rowsAccepted: number;
-  rowsRejected: number;
-  rowsDuplicate: number;
-  rowsWritten: number;
-  progress: number;
-};
+type Progress = JobProgressEvent;
 const progressOf = (res: SseResult) => res.events.filter((e) => e.type === 'progress').map((e) => JSON.parse(e.data) as Progress);
 
 /**
