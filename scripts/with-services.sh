@@ -5,7 +5,7 @@ service_env="$(bash scripts/services.sh up)"
 eval "$service_env"
 npx nest build >&2
 
-# A capped heap keeps the app small: V8 otherwise grows it lazily on a large machine
-# (1M-row upload: 422 MB peak RSS uncapped, 208 MB at 192 MB; live data stays far below).
+# A capped heap keeps the app small: V8 otherwise grows it lazily on a large machine while
+# live data stays far below the cap (bench/README.md, "Memory").
 # Exported after the build (tsc needs more) by the scripts that run the app.
 cap_app_heap() { export NODE_OPTIONS="${NODE_OPTIONS:---max-old-space-size=256}"; }

@@ -63,8 +63,8 @@ export class CampaignTotalsRepository {
    * The database groups; the result is written with delete + insert rather than a `$merge`.
    * DocumentDB workaround: `$merge` probes its target per document with a plan made from the
    * target's statistics, and until autovacuum has analysed a freshly filled collection (a
-   * first load) that probe is a scan: 500 campaigns' totals took 2.2 s instead of 0.15 s, and
-   * the cost grows with the collection. Inserts need no probe. Readers may see a campaign's
+   * first load) that probe is a scan whose cost grows with the collection (figures in
+   * bench/README.md, "What bounds ingest"). Inserts need no probe. Readers may see a campaign's
    * old totals, none, then the new ones while its upload finalizes (the job completes only
    * afterwards). Go back to `$merge` (whenMatched: replace) once DocumentDB plans it by _id.
    */
