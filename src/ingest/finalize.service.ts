@@ -3,6 +3,7 @@ import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import { ClusterLock } from '../core/redis/cluster-lock';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
+import { isFinished } from './job-progress';
 
 /** Campaigns whose totals are rebuilt per aggregation. */
 export const CAMPAIGN_BATCH = 500;
@@ -29,7 +30,7 @@ export class FinalizeService {
     // merge totals from different snapshots in the wrong order.
     await this.lock.withLock('ingest-finalize', LOCK_TTL_MS, LOCK_WAIT_MS, async (held) => {
       const job = await this.jobs.find(uploadId);
-      if (!job || job.status === 'completed' || job.status === 'failed') return;
+      if (!job || isFinished(job.status)) return;
       const live = await this.progress.progress(uploadId);
       const started = Date.now();
       for await (const campaigns of this.jobs.campaignsOf(uploadId, CAMPAIGN_BATCH)) {

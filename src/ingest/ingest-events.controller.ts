@@ -1,12 +1,9 @@
-import { MessageEvent, Param, ParseUUIDPipe, Sse, Controller } from '@nestjs/common';
+import { MessageEvent, Param, Sse, Controller } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { concat, concatMap, distinctUntilChanged, map, Observable, of, takeWhile, timer } from 'rxjs';
 import { IngestStatusService } from './ingest-status.service';
+import { jobIdPipe } from './job-id.pipe';
 import { isFinished, toProgressEvent } from './job-progress';
-
-// Same rule as the other /ingest/:jobId routes: a malformed id is a 400, not a 404.
-// eslint-disable-next-line no-useless-assignment -- read by @Param('jobId', uuid) below; the rule does not see uses inside decorators
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
 
 /** Fast enough for a progress bar to move smoothly, slow enough to cost one indexed read per tick. */
 export const EVENTS_POLL_MS = 300;
@@ -33,7 +30,7 @@ export class IngestEventsController {
   @ApiOkResponse({ description: 'The event stream' })
   @ApiNotFoundResponse({ description: 'Unknown job id' })
   @ApiBadRequestResponse({ description: 'Not a job id (UUID v4)' })
-  async events(@Param('jobId', uuid) jobId: string): Promise<Observable<MessageEvent>> {
+  async events(@Param('jobId', jobIdPipe) jobId: string): Promise<Observable<MessageEvent>> {
     // Read once before the stream opens, so an unknown job is a plain 404 rather than an event.
     const first = await this.statuses.status(jobId);
     const later = timer(EVENTS_POLL_MS, EVENTS_POLL_MS).pipe(concatMap(() => this.statuses.status(jobId)));

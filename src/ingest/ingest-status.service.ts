@@ -3,6 +3,7 @@ import { isRedisUnavailable } from '../core/redis/redis-errors';
 import { IngestStatusDto } from './dto/ingest-status.dto';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository, LiveProgress } from './ingest-progress.repository';
+import { isFinished } from './job-progress';
 import { IngestError, IngestJob } from './schemas/ingest-job.schema';
 
 /** Read side of uploads: status with live progress, and the full error report. */
@@ -21,7 +22,7 @@ export class IngestStatusService {
 
   async status(jobId: string): Promise<IngestStatusDto> {
     const job = await this.job(jobId);
-    const finished = job.status === 'completed' || job.status === 'failed';
+    const finished = isFinished(job.status);
     let progress = finished ? 1 : 0;
     let rowsWritten = job.rowsWritten ?? 0;
     let status = job.status;

@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
@@ -20,9 +20,8 @@ import { EnvironmentVariables } from '../core/config/environment';
 import { IngestAcceptedDto, IngestErrorDto, IngestStatusDto } from './dto/ingest-status.dto';
 import { IngestStatusService } from './ingest-status.service';
 import { IngestService } from './ingest.service';
+import { jobIdPipe } from './job-id.pipe';
 import { openUpload } from './upload-source';
-
-const uuid = new ParseUUIDPipe({ version: '4', errorHttpStatusCode: 400 });
 
 function csvCell(v: string | null): string {
   const s = v ?? '';
@@ -76,7 +75,7 @@ export class IngestController {
   @ApiOkResponse({ type: IngestStatusDto })
   @ApiNotFoundResponse({ description: 'Unknown job id' })
   @ApiBadRequestResponse({ description: 'Not a job id (UUID v4)' })
-  status(@Param('jobId', uuid) jobId: string): Promise<IngestStatusDto> {
+  status(@Param('jobId', jobIdPipe) jobId: string): Promise<IngestStatusDto> {
     return this.statuses.status(jobId);
   }
 
@@ -86,7 +85,7 @@ export class IngestController {
   @ApiOkResponse({ type: [IngestErrorDto] })
   @ApiNotFoundResponse({ description: 'Unknown job id' })
   @Header('Cache-Control', 'no-store')
-  async errors(@Param('jobId', uuid) jobId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async errors(@Param('jobId', jobIdPipe) jobId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const pages = this.statuses.errors(jobId);
     const first = await pages.next(); // 404 surfaces here, before any byte is sent
     const asCsv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
