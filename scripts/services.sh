@@ -133,7 +133,23 @@ build_ferretdb() {
 
 # ---------------------------------------------------------------- PostgreSQL + DocumentDB
 
+# As root, PostgreSQL runs as `postgres`, which must be able to pass through every folder
+# above .local/ (a checkout under a mktemp -d folder is 0700): grant search (o+x, not read)
+# on those that refuse it, top down, and say so.
+let_postgres_reach_local() {
+  [ "$(id -u)" = 0 ] || return 0
+  local path="" part
+  IFS=/ read -ra parts <<<"${LOCAL#/}"
+  for part in "${parts[@]}"; do
+    path="$path/$part"
+    runuser -u postgres -- test -x "$path" && continue
+    log "letting the postgres user pass through $path (chmod o+x)"
+    chmod o+x "$path"
+  done
+}
+
 init_postgres() {
+  let_postgres_reach_local
   [ -f "$PG_DATA/PG_VERSION" ] && return 0
   log "creating a PostgreSQL cluster in .local/data/postgres (port $PG_PORT, trust on loopback only)"
   mkdir -p "$PG_DATA" && chmod 700 "$PG_DATA"
