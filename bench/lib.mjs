@@ -149,7 +149,7 @@ export function writeReadmeSection(name, markdown) {
 }
 
 export function dbUri(name) {
-  const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer');
+  const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer?directConnection=true');
   base.pathname = `/${name}`;
   return base.toString();
 }

@@ -7,7 +7,7 @@ import { MongoClient } from 'mongodb';
 export default async function globalTeardown() {
   const run = process.env.TEST_RUN_ID;
   if (!run) return;
-  const client = await MongoClient.connect(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer', {
+  const client = await MongoClient.connect(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer?directConnection=true', {
     serverSelectionTimeoutMS: 3000,
   }).catch(() => null);
   if (!client) return; // the services are gone already: nothing to tidy

@@ -10,7 +10,7 @@ import { configureHttpApp } from '../../src/core/http/configure-app';
  * after the run (test/global-setup.ts) so the run's teardown can drop it.
  */
 export function isolatedMongoUri(suite: string): string {
-  const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer');
+  const base = new URL(process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27027/influencer?directConnection=true');
   base.pathname = `/t_${process.env.TEST_RUN_ID ?? 'adhoc'}_${suite}_${randomBytes(3).toString('hex')}`;
   return base.toString();
 }
