@@ -3,8 +3,10 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsController } from './analytics.controller';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignTotalsService } from './campaign-totals.service';
+import { PendingChangesRepository } from './pending-changes.repository';
 import { RankingCache } from './ranking-cache';
 import { CampaignSummary, CampaignSummarySchema, InfluencerTotals, InfluencerTotalsSchema } from './schemas/influencer-totals.schema';
+import { PendingChange, PendingChangeSchema } from './schemas/pending-change.schema';
 import { TopPerformersQuery } from './top-performers.query';
 
 @Module({
@@ -12,10 +14,11 @@ import { TopPerformersQuery } from './top-performers.query';
     MongooseModule.forFeature([
       { name: InfluencerTotals.name, schema: InfluencerTotalsSchema },
       { name: CampaignSummary.name, schema: CampaignSummarySchema },
+      { name: PendingChange.name, schema: PendingChangeSchema },
     ]),
   ],
   controllers: [AnalyticsController],
-  providers: [TopPerformersQuery, CampaignTotalsRepository, CampaignTotalsService, RankingCache],
+  providers: [TopPerformersQuery, CampaignTotalsRepository, PendingChangesRepository, CampaignTotalsService, RankingCache],
   exports: [CampaignTotalsService, TopPerformersQuery],
 })
 export class AnalyticsModule {}

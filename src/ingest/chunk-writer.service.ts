@@ -1,36 +1,86 @@
 import { Injectable } from '@nestjs/common';
-import { EngagementRowDoc } from '../core/database/engagement-row.schema';
-import { ChunkJobData, rowSeq } from './chunk-codec';
-import { EngagementRowsRepository } from './engagement-rows.repository';
+import { CampaignTotalsService } from '../analytics/campaign-totals.service';
+import type { PairSums } from '../analytics/pair-sums';
+import { Transactions } from '../core/database/transactions';
+import { ChunkJobData, PackedRow } from './chunk-codec';
+import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
+import { EngagementRowDoc } from './schemas/engagement-row.schema';
 
-/** Writes one chunk of an upload; the last chunk written enqueues the upload's finalize. */
+/** Later upload first, then later line: the version that counts. */
+export const isNewer = (a: Pick<StoredVersion, 'uploadSeq' | 'line'>, b: Pick<StoredVersion, 'uploadSeq' | 'line'>) =>
+  a.uploadSeq > b.uploadSeq || (a.uploadSeq === b.uploadSeq && a.line > b.line);
+
+function toDoc(uploadSeq: number, r: PackedRow): EngagementRowDoc {
+  const [line, key, campaignId, influencerId, postId, platform, postedAt, likes, comments, shares, views] = r;
+  return {
+    _id: key,
+    uploadSeq,
+    line,
+    campaignId,
+    influencerId,
+    ...(postId !== null && { postId }),
+    ...(platform !== null && { platform }),
+    ...(postedAt !== null && { postedAt: new Date(postedAt) }),
+    likes,
+    comments,
+    shares,
+    views,
+  };
+}
+
+/** What replacing `old` (or nothing) by `doc` adds to its creator's totals. */
+function change(doc: EngagementRowDoc, old: StoredVersion | undefined): PairSums {
+  return {
+    campaignId: doc.campaignId,
+    influencerId: doc.influencerId,
+    likes: doc.likes - (old?.likes ?? 0),
+    comments: doc.comments - (old?.comments ?? 0),
+    shares: doc.shares - (old?.shares ?? 0),
+    views: doc.views - (old?.views ?? 0),
+    posts: old ? 0 : 1,
+  };
+}
+
+/**
+ * Writes one chunk of an upload in one transaction: each row is inserted when its key is
+ * new, replaces the stored version when it is newer, and is dropped otherwise; what that
+ * changes in the totals is staged with it. So a chunk lands whole or not at all, a
+ * re-delivered chunk changes nothing, and two uploads writing the same keys at once
+ * conflict and the transaction retries on the other's result. The last chunk settled
+ * enqueues the upload's finalize.
+ */
 @Injectable()
 export class ChunkWriterService {
   constructor(
     private readonly rows: EngagementRowsRepository,
+    private readonly totals: CampaignTotalsService,
+    private readonly transactions: Transactions,
     private readonly progress: IngestProgressRepository,
     private readonly queue: IngestQueue,
   ) {}
 
   async write({ uploadId, uploadSeq, index, rows }: ChunkJobData): Promise<void> {
-    const docs = rows.map(
-      ([line, key, campaignId, influencerId, postId, platform, postedAt, likes, comments, shares, views]): EngagementRowDoc => ({
-        _id: key,
-        seq: rowSeq(uploadSeq, line),
-        campaignId,
-        influencerId,
-        ...(postId !== null && { postId }),
-        ...(platform !== null && { platform }),
-        ...(postedAt !== null && { postedAt: new Date(postedAt) }),
-        likes,
-        comments,
-        shares,
-        views,
-      }),
-    );
-    await this.rows.write(docs);
+    // Within the chunk the later line of a key wins before the database is asked.
+    const latest = new Map<string, EngagementRowDoc>();
+    for (const r of rows) latest.set(r[1], toDoc(uploadSeq, r));
+    const docs = [...latest.values()];
+    await this.transactions.run(async (session) => {
+      const stored = await this.rows.versionsOf([...latest.keys()], session);
+      const fresh: EngagementRowDoc[] = [];
+      const newer: EngagementRowDoc[] = [];
+      const changes: PairSums[] = [];
+      for (const doc of docs) {
+        const old = stored.get(doc._id);
+        if (old && !isNewer(doc, old)) continue;
+        (old ? newer : fresh).push(doc);
+        changes.push(change(doc, old));
+      }
+      await this.rows.insert(fresh, session);
+      await this.rows.replace(newer, session);
+      await this.totals.stageChunk(uploadId, index, changes, session);
+    });
     await this.chunkSettled(uploadId, index, rows.length);
   }
 

@@ -1,18 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, Collection, UpdateFilter } from 'mongodb';
+import type { ClientSession, Collection } from 'mongodb';
 import { Model } from 'mongoose';
-import { EngagementRowDoc } from '../core/database/engagement-row.schema';
-import { duplicateKeyIndexes } from '../core/database/write-errors';
+import type { PairSums } from '../analytics/pair-sums';
+import { EngagementRowDoc } from './schemas/engagement-row.schema';
 
-/**
- * Writes rows so that the database keeps, per row key, the version with the highest seq.
- * A plain insert is right for a key the database does not have yet (the common case, and
- * the cheapest write); only keys that exist already go through a conditional upsert
- * `{_id: key, seq: {$lt: seq}}`, which replaces an older version and, where a newer or
- * the same version is stored, fails on the duplicate _id: nothing to do. Both are
- * idempotent, so a chunk delivered twice writes once, in any order of chunks and uploads.
- */
+/** What a change of totals needs to know of a stored version. */
+export type StoredVersion = Pick<EngagementRowDoc, '_id' | 'uploadSeq' | 'line' | 'likes' | 'comments' | 'shares' | 'views'>;
+
+const VERSION_FIELDS = { uploadSeq: 1, line: 1, likes: 1, comments: 1, shares: 1, views: 1 } as const;
+
+/** Every access to the stored rows: writes inside the chunk's transaction, reads by _id. */
 @Injectable()
 export class EngagementRowsRepository {
   private readonly rows: Collection<EngagementRowDoc>;
@@ -21,40 +19,54 @@ export class EngagementRowsRepository {
     this.rows = rows.collection as unknown as Collection<EngagementRowDoc>;
   }
 
-  async write(docs: EngagementRowDoc[]): Promise<void> {
+  /** The stored versions of these keys (one $in over the primary key). */
+  async versionsOf(keys: string[], session: ClientSession): Promise<Map<string, StoredVersion>> {
+    const found = await this.rows.find({ _id: { $in: keys } }, { projection: VERSION_FIELDS, session }).toArray();
+    return new Map(found.map((v) => [v._id, v]));
+  }
+
+  async insert(docs: EngagementRowDoc[], session: ClientSession): Promise<void> {
+    if (docs.length > 0) await this.rows.insertMany(docs, { session });
+  }
+
+  /** Whole-document replacement: optional fields the new version lacks disappear with the old one. */
+  async replace(docs: EngagementRowDoc[], session: ClientSession): Promise<void> {
     if (docs.length === 0) return;
-    let existing: EngagementRowDoc[] = [];
-    try {
-      await this.rows.insertMany(docs, { ordered: false });
-    } catch (err) {
-      const dup = duplicateKeyIndexes(err);
-      if (dup === null) throw err;
-      // A bare duplicate-key error (no per-document list) may concern any document.
-      existing = dup.length > 0 ? dup.map((i) => docs[i]) : docs;
-    }
-    if (existing.length > 0) await this.replaceOlder(existing);
+    await this.rows.bulkWrite(
+      docs.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d } })),
+      { session },
+    );
   }
 
-  private async replaceOlder(docs: EngagementRowDoc[]): Promise<void> {
-    const ops: AnyBulkWriteOperation<EngagementRowDoc>[] = docs.map(({ _id, ...version }) => ({
-      updateOne: {
-        filter: { _id, seq: { $lt: version.seq } },
-        update: withUnset(version),
-        upsert: true,
+  /**
+   * Sums per (campaign, influencer) recomputed from the rows, for the audit. No index serves
+   * it (the ingest path needs none): a scan, fine for an occasional check.
+   */
+  sumsByPair(campaignIds: string[]): AsyncIterable<PairSums> {
+    return this.rows.aggregate<PairSums>([
+      { $match: { campaignId: { $in: campaignIds } } },
+      {
+        $group: {
+          _id: { c: '$campaignId', i: '$influencerId' },
+          likes: { $sum: '$likes' },
+          comments: { $sum: '$comments' },
+          shares: { $sum: '$shares' },
+          views: { $sum: '$views' },
+          posts: { $sum: 1 },
+        },
       },
-    }));
-    try {
-      await this.rows.bulkWrite(ops, { ordered: false });
-    } catch (err) {
-      if (duplicateKeyIndexes(err) === null) throw err;
-    }
+      {
+        $project: {
+          _id: 0,
+          campaignId: '$_id.c',
+          influencerId: '$_id.i',
+          likes: 1,
+          comments: 1,
+          shares: 1,
+          views: 1,
+          posts: 1,
+        },
+      },
+    ]);
   }
-}
-
-const OPTIONAL = ['postId', 'platform', 'postedAt'] as const;
-
-/** $set of the new version, and $unset of optional fields an older version had and this one has not. */
-function withUnset(version: Omit<EngagementRowDoc, '_id'>): UpdateFilter<EngagementRowDoc> {
-  const missing = OPTIONAL.filter((f) => version[f] === undefined);
-  return missing.length === 0 ? { $set: version } : { $set: version, $unset: Object.fromEntries(missing.map((f) => [f, ''] as const)) };
 }

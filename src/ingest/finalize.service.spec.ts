@@ -1,94 +1,64 @@
+import { newTestService } from '../../test/support/new-test-service';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
-import { ClusterLock, HeldLock, LockLostError } from '../core/redis/cluster-lock';
 import { FinalizeService } from './finalize.service';
-import { IngestJobRepository, JobOutcome } from './ingest-job.repository';
-import { IngestProgressRepository, LiveProgress } from './ingest-progress.repository';
+import { IngestJobRepository } from './ingest-job.repository';
+import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestJob } from './schemas/ingest-job.schema';
 
-/** FinalizeService with in-memory collaborators: no database, Redis or queue. */
-function newTestService(
-  opts: { job?: Partial<IngestJob>; live?: Partial<LiveProgress>; campaigns?: string[][]; loseLockAfterBatches?: number } = {},
-) {
-  const finished: Array<{ uploadId: string; outcome: JobOutcome }> = [];
-  const rebuilt: string[][] = [];
-  const cleared: string[] = [];
-  const job: IngestJob | null =
-    opts.job === undefined ? null : ({ _id: 'u1', status: 'queued', campaignCount: 0, ...opts.job } as IngestJob);
-  const jobs = {
-    find: async () => job,
-    finish: async (uploadId: string, outcome: JobOutcome) => void finished.push({ uploadId, outcome }),
-    campaignsOf: async function* () {
-      for (const batch of opts.campaigns ?? []) yield batch;
-    },
-    dropCampaigns: async (uploadId: string) => void cleared.push(`campaigns:${uploadId}`),
-  } as unknown as IngestJobRepository;
-  const progress = {
-    progress: async () => ({ chunksDone: 1, chunksTotal: 1, rowsWritten: 7, ...opts.live }),
-    clear: async (uploadId: string) => void cleared.push(`progress:${uploadId}`),
-  } as unknown as IngestProgressRepository;
-  const totals = { rebuild: async (ids: string[]) => void rebuilt.push(ids) } as unknown as CampaignTotalsService;
-  let batches = 0;
-  const lock = {
-    withLock: async <T>(_name: string, _ttl: number, _wait: number, fn: (held: HeldLock) => Promise<T>) => {
-      const held = {
-        check: () => {
-          if (opts.loseLockAfterBatches !== undefined && batches++ >= opts.loseLockAfterBatches)
-            throw new LockLostError('ingest-finalize', 'renewal failed: test');
-        },
-      };
-      return fn(held);
-    },
-  } as unknown as ClusterLock;
-  return { service: new FinalizeService(jobs, progress, totals, lock), finished, rebuilt, cleared };
+async function setUp(job: Partial<IngestJob> | null, live: { failureReason?: string } = {}) {
+  const { sut, mocks } = await newTestService(FinalizeService);
+  mocks(IngestJobRepository).find.mockResolvedValue(job && ({ _id: 'u1', status: 'processing', ...job } as IngestJob));
+  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone: 2, chunksTotal: 2, rowsWritten: 7, ...live });
+  mocks(CampaignTotalsService).applyUpload.mockResolvedValue({ campaigns: 3 });
+  return { sut, jobs: mocks(IngestJobRepository), progress: mocks(IngestProgressRepository), totals: mocks(CampaignTotalsService) };
 }
 
 describe('FinalizeService', () => {
-  it("rebuilds every batch of the upload's campaigns, then completes the job with the rows written", async () => {
-    const { service, finished, rebuilt, cleared } = newTestService({ job: { campaignCount: 3 }, campaigns: [['a', 'b'], ['c']] });
-    await service.finalize('u1');
-    expect(rebuilt).toEqual([['a', 'b'], ['c']]);
-    expect(finished).toEqual([{ uploadId: 'u1', outcome: expect.objectContaining({ status: 'completed', rowsWritten: 7 }) }]);
-    expect(cleared).toEqual(['campaigns:u1', 'progress:u1']);
+  it("folds the upload's staged changes into the totals, then completes the job with the rows written", async () => {
+    const { sut, jobs, progress, totals } = await setUp({});
+    await sut.finalize('u1');
+    expect(totals.applyUpload).toHaveBeenCalledWith('u1');
+    expect(jobs.finish).toHaveBeenCalledWith('u1', expect.objectContaining({ status: 'completed', rowsWritten: 7 }));
+    expect(totals.applyUpload.mock.invocationCallOrder[0]).toBeLessThan(jobs.finish.mock.invocationCallOrder[0]);
+    expect(progress.clear).toHaveBeenCalledWith('u1');
   });
 
-  it('ends the job failed, with the reason, when a chunk gave up (what landed is still ranked)', async () => {
-    const { service, finished, rebuilt } = newTestService({
-      job: {},
-      live: { failureReason: 'chunk 3 could not be written' },
-      campaigns: [['a']],
-    });
-    await service.finalize('u1');
-    expect(rebuilt).toEqual([['a']]);
-    expect(finished[0].outcome).toMatchObject({ status: 'failed', failureReason: 'chunk 3 could not be written' });
+  it('ends the job failed, with the reason, when a chunk gave up (what landed is still folded in)', async () => {
+    const { sut, jobs, totals } = await setUp({}, { failureReason: 'chunk 3 could not be written' });
+    await sut.finalize('u1');
+    expect(totals.applyUpload).toHaveBeenCalled();
+    expect(jobs.finish).toHaveBeenCalledWith(
+      'u1',
+      expect.objectContaining({ status: 'failed', failureReason: 'chunk 3 could not be written' }),
+    );
   });
 
-  it('does nothing for a job that has ended already', async () => {
-    const { service, finished, rebuilt } = newTestService({ job: { status: 'completed' }, campaigns: [['a']] });
-    await service.finalize('u1');
-    expect(rebuilt).toEqual([]);
-    expect(finished).toEqual([]);
+  it('folds in what is still staged for a job that ended already, and leaves its outcome alone', async () => {
+    const { sut, jobs, totals } = await setUp({ status: 'failed' });
+    await sut.finalize('u1');
+    expect(totals.applyUpload).toHaveBeenCalledWith('u1');
+    expect(jobs.finish).not.toHaveBeenCalled();
   });
 
-  it('stops, without completing the job, when the lock is lost part-way (the queue retries)', async () => {
-    const { service, finished, rebuilt } = newTestService({ job: {}, campaigns: [['a'], ['b'], ['c']], loseLockAfterBatches: 1 });
-    await expect(service.finalize('u1')).rejects.toThrow(LockLostError);
-    expect(rebuilt).toEqual([['a']]);
-    expect(finished).toEqual([]);
+  it('does not complete the job when folding fails (the queue retries it)', async () => {
+    const { sut, jobs, totals } = await setUp({});
+    totals.applyUpload.mockRejectedValue(new Error('WriteConflict'));
+    await expect(sut.finalize('u1')).rejects.toThrow('WriteConflict');
+    expect(jobs.finish).not.toHaveBeenCalled();
   });
 
-  it('giveUp() ends a job whose finalize ran out of attempts as failed, so it is not left processing', async () => {
-    const { service, finished, cleared } = newTestService({ job: {} });
-    await service.giveUp('u1', 'database unavailable');
-    expect(finished).toEqual([
-      {
-        uploadId: 'u1',
-        outcome: expect.objectContaining({
-          status: 'failed',
-          rowsWritten: 7,
-          failureReason: 'the upload could not be finalized: database unavailable',
-        }),
-      },
-    ]);
-    expect(cleared).toEqual(['campaigns:u1', 'progress:u1']);
+  it('gives up: the job ends failed with the reason instead of staying processing', async () => {
+    const { sut, jobs } = await setUp({});
+    await sut.giveUp('u1', 'database unavailable');
+    expect(jobs.finish).toHaveBeenCalledWith(
+      'u1',
+      expect.objectContaining({ status: 'failed', failureReason: expect.stringContaining('database unavailable') }),
+    );
+  });
+
+  it('ignores an unknown upload', async () => {
+    const { sut, totals } = await setUp(null);
+    await sut.finalize('u1');
+    expect(totals.applyUpload).not.toHaveBeenCalled();
   });
 });

@@ -3,10 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { duplicateKeyIndexes } from '../core/database/write-errors';
-import { IngestError, IngestErrorPage, IngestJob, IngestUploadCampaign } from './schemas/ingest-job.schema';
-
-const SEP = '\u0001';
-const NEXT = '\u0002';
+import { IngestError, IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
 
 export type JobSummary = Pick<
   IngestJob,
@@ -29,20 +26,17 @@ async function insertOnce(write: Promise<unknown>): Promise<void> {
   }
 }
 
-/** The job store: upload documents, their pages of rejected rows, the campaigns they touched. */
+/** The job store: upload documents and their pages of rejected rows. */
 @Injectable()
 export class IngestJobRepository {
   private readonly counters: Collection<{ _id: string; value: number }>;
-  private readonly campaigns: Collection<{ _id: string }>;
   private readonly errorPages: Collection<{ _id: string; errors: IngestError[] }>;
 
   constructor(
     @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
     @InjectModel(IngestErrorPage.name) errorPages: Model<IngestErrorPage>,
-    @InjectModel(IngestUploadCampaign.name) campaigns: Model<IngestUploadCampaign>,
   ) {
     this.counters = jobs.db.collection('counters');
-    this.campaigns = campaigns.collection as unknown as Collection<{ _id: string }>;
     this.errorPages = errorPages.collection as unknown as Collection<{ _id: string; errors: IngestError[] }>;
   }
 
@@ -53,7 +47,10 @@ export class IngestJobRepository {
       { $inc: { value: 1 } },
       { upsert: true, returnDocument: 'after' },
     );
-    return res?.value ?? 1;
+    const seq = res?.value ?? 1;
+    // Versions compare (uploadSeq, line) as exact integers: refuse rather than mis-order.
+    if (!Number.isSafeInteger(seq)) throw new Error('the upload counter passed 2^53 - 1: later uploads could no longer win reliably');
+    return seq;
   }
 
   async create(uploadId: string, uploadSeq: number, filename: string | undefined): Promise<void> {
@@ -86,36 +83,5 @@ export class IngestJobRepository {
 
   async errorPage(uploadId: string, page: number): Promise<IngestError[] | null> {
     return (await this.errorPages.findOne({ _id: `${uploadId}:${page}` }))?.errors ?? null;
-  }
-
-  async addCampaigns(uploadId: string, campaignIds: string[]): Promise<void> {
-    if (campaignIds.length === 0) return;
-    await insertOnce(
-      this.campaigns.insertMany(
-        campaignIds.map((c) => ({ _id: `${uploadId}${SEP}${c}` })),
-        { ordered: false },
-      ),
-    );
-  }
-
-  /** The upload's campaigns in id order, `batch` at a time (a range of the primary key). */
-  async *campaignsOf(uploadId: string, batch: number): AsyncGenerator<string[]> {
-    const prefix = `${uploadId}${SEP}`;
-    let after = prefix;
-    for (;;) {
-      const docs = await this.campaigns
-        .find({ _id: { $gt: after, $lt: `${uploadId}${NEXT}` } })
-        .sort({ _id: 1 })
-        .limit(batch)
-        .toArray();
-      if (docs.length === 0) return;
-      yield docs.map((d) => d._id.slice(prefix.length));
-      if (docs.length < batch) return;
-      after = docs[docs.length - 1]._id;
-    }
-  }
-
-  async dropCampaigns(uploadId: string): Promise<void> {
-    await this.campaigns.deleteMany({ _id: { $gt: `${uploadId}${SEP}`, $lt: `${uploadId}${NEXT}` } });
   }
 }

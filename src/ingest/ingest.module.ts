@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsModule } from '../analytics/analytics.module';
-import { EngagementRowDoc, EngagementRowSchema } from '../core/database/engagement-row.schema';
 import { ChunkWriterService } from './chunk-writer.service';
 import { EngagementRowsRepository } from './engagement-rows.repository';
 import { FinalizeService } from './finalize.service';
@@ -15,14 +14,8 @@ import { IngestStatusService } from './ingest-status.service';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { SampleSeeder } from './sample-seeder';
-import {
-  IngestErrorPage,
-  IngestErrorPageSchema,
-  IngestJob,
-  IngestJobSchema,
-  IngestUploadCampaign,
-  IngestUploadCampaignSchema,
-} from './schemas/ingest-job.schema';
+import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
+import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
 export interface IngestModuleOptions {
   /** Serve POST /ingest and the status endpoints. */
@@ -42,7 +35,6 @@ export class IngestModule {
           { name: EngagementRowDoc.name, schema: EngagementRowSchema },
           { name: IngestJob.name, schema: IngestJobSchema },
           { name: IngestErrorPage.name, schema: IngestErrorPageSchema },
-          { name: IngestUploadCampaign.name, schema: IngestUploadCampaignSchema },
         ]),
       ],
       controllers: http ? [IngestController, IngestEventsController] : [],

@@ -117,8 +117,7 @@ export class IngestService {
         throw new ServiceUnavailableException(`Redis cannot take work right now: ${err.message}`);
       });
     state.rowsDuplicate += rows.length - fresh;
-    // Campaigns are listed before their rows are queued: finalize must see every one.
-    await this.jobs.addCampaigns(state.uploadId, state.newCampaigns(rows));
+    state.countCampaigns(rows);
     await this.queue.addChunk({ uploadId: state.uploadId, uploadSeq, index: state.chunks, rows: rows.map(packRow) });
     state.chunks++;
   }
@@ -179,15 +178,8 @@ class UploadState {
     }
   }
 
-  /** The campaigns of `rows` not seen earlier in the file (and now remembered). */
-  newCampaigns(rows: EngagementRow[]): string[] {
-    const fresh: string[] = [];
-    for (const r of rows) {
-      if (this.campaigns.has(r.campaignId)) continue;
-      this.campaigns.add(r.campaignId);
-      fresh.push(r.campaignId);
-    }
-    return fresh;
+  countCampaigns(rows: EngagementRow[]): void {
+    for (const r of rows) this.campaigns.add(r.campaignId);
   }
 
   summary() {

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { HEADER, ingest, top } from '../support/ingest-helpers';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
-describe('GET /top-performers (real FerretDB)', () => {
+describe('GET /top-performers (real database)', () => {
   let app: NestExpressApplication;
   const uri = isolatedMongoUri('analytics');
   beforeAll(async () => {
@@ -82,26 +82,24 @@ describe('GET /top-performers (real FerretDB)', () => {
   it('has the indexes its queries need, and the real server uses them (explain)', async () => {
     const client = await MongoClient.connect(uri);
     const db = client.db();
-    // PostgreSQL's plan (DocumentDB) or MongoDB's winningPlan: either names the index used.
-    const plan = (explained: Document) => JSON.stringify(explained.queryPlanner ?? explained);
+    const plan = (explained: Document) => JSON.stringify((explained.queryPlanner as Document).winningPlan);
     try {
       const totalsIndexes = await db.collection('influencer_totals').indexes();
       expect(totalsIndexes).toContainEqual(
         expect.objectContaining({ name: 'top_performers', key: { campaignId: 1, engagementRate: -1, influencerId: 1 } }),
       );
+      // Rows are only ever read and written by _id: a secondary index would only slow inserts.
       const rowIndexes = await db.collection('engagement_rows').indexes();
-      expect(rowIndexes).toContainEqual(expect.objectContaining({ name: 'rows_by_campaign', key: { campaignId: 1 } }));
+      expect(rowIndexes.map((i) => i.name)).toEqual(['_id_']);
 
       const topQuery = db
         .collection('influencer_totals')
         .find({ campaignId: 'c1' })
         .sort({ engagementRate: -1, influencerId: 1 })
         .limit(100);
-      expect(plan(await topQuery.explain())).toContain('top_performers');
-      const rebuild = db.collection('engagement_rows').aggregate([{ $match: { campaignId: { $in: ['c1', 'c2'] } } }]);
-      expect(plan(await rebuild.explain())).toContain('rows_by_campaign');
-      const rowLookup = db.collection('engagement_rows').find({ _id: 'pkey' as never, seq: { $lt: 5 } });
-      expect(plan(await rowLookup.explain())).toContain('_id_');
+      expect(plan(await topQuery.explain())).toMatch(/IXSCAN.*top_performers/);
+      const rowLookup = db.collection('engagement_rows').find({ _id: { $in: ['pkey1', 'pkey2'] } as never });
+      expect(plan(await rowLookup.explain())).toMatch(/IXSCAN.*_id_|IDHACK|EXPRESS/);
     } finally {
       await client.close();
     }

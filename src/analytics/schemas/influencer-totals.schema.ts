@@ -2,8 +2,7 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 
 /**
  * Per (campaign, influencer) totals over the rows that count, with their engagement rate,
- * written by the database itself (CampaignTotalsRepository's `$group` → `$merge`).
- * `_id` is `<campaignId>\u0001<influencerId>`: ids never contain control characters.
+ * kept up to date by CampaignTotalsService as uploads land. `_id` = pairId().
  */
 @Schema({ collection: 'influencer_totals', versionKey: false })
 export class InfluencerTotals {
@@ -24,7 +23,7 @@ export const InfluencerTotalsSchema = SchemaFactory.createForClass(InfluencerTot
 export const TOP_PERFORMERS_INDEX = { campaignId: 1, engagementRate: -1, influencerId: 1 } as const;
 InfluencerTotalsSchema.index(TOP_PERFORMERS_INDEX, { name: 'top_performers' });
 
-/** One campaign's headline figures for GET /campaigns, derived from its totals. */
+/** One campaign's headline figures for GET /campaigns, kept with its totals. */
 @Schema({ collection: 'campaign_summaries', versionKey: false })
 export class CampaignSummary {
   @Prop({ type: String, required: true }) _id!: string;

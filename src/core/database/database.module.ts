@@ -1,8 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
 import { EnvironmentVariables } from '../config/environment';
+import { Transactions } from './transactions';
 
+@Global()
 @Module({
   imports: [
     MongooseModule.forRootAsync({
@@ -19,5 +21,7 @@ import { EnvironmentVariables } from '../config/environment';
       }),
     }),
   ],
+  providers: [Transactions],
+  exports: [Transactions],
 })
 export class DatabaseModule {}

@@ -2,7 +2,6 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { EnvironmentVariables } from '../config/environment';
-import { ClusterLock } from './cluster-lock';
 import { REDIS_CLIENT } from './redis.tokens';
 
 export { REDIS_CLIENT };
@@ -16,7 +15,7 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 /**
- * The app's own Redis connection (health, locks, upload progress, the ranking cache). Bull and the
+ * The app's own Redis connection (health, upload progress, the ranking cache). Bull and the
  * cache store build theirs from the same REDIS_URL.
  */
 @Global()
@@ -49,8 +48,7 @@ class RedisShutdown implements OnApplicationShutdown {
       },
     },
     RedisShutdown,
-    ClusterLock,
   ],
-  exports: [REDIS_CLIENT, ClusterLock],
+  exports: [REDIS_CLIENT],
 })
 export class RedisModule {}

@@ -23,7 +23,7 @@ export class IngestJob {
   @Prop() rowsWritten?: number;
   /** Unknown (null) while the file is still being read. */
   @Prop({ type: Number, default: null }) chunksTotal!: number | null;
-  /** Distinct campaigns the upload touched (listed in ingest_upload_campaigns). */
+  /** Distinct campaigns the upload touched. */
   @Prop({ default: 0 }) campaignCount!: number;
   @Prop({ type: [Object], default: [] }) firstErrors!: IngestError[];
   @Prop({ default: 0 }) errorPages!: number;
@@ -41,16 +41,6 @@ export class IngestErrorPage {
   @Prop({ type: [Object], required: true }) errors!: IngestError[];
 }
 export const IngestErrorPageSchema = SchemaFactory.createForClass(IngestErrorPage);
-
-/**
- * One campaign an upload touched, `_id` = `<uploadId>\u0001<campaignId>`: finalize reads an
- * upload's campaigns as one range of the primary key, in batches, however many there are.
- */
-@Schema({ collection: 'ingest_upload_campaigns', versionKey: false })
-export class IngestUploadCampaign {
-  @Prop({ type: String, required: true }) _id!: string;
-}
-export const IngestUploadCampaignSchema = SchemaFactory.createForClass(IngestUploadCampaign);
 
 export const ERROR_PAGE_SIZE = 1000;
 export const ERRORS_IN_STATUS = 50;

@@ -1,0 +1,84 @@
+import { newTestService, TEST_SESSION } from '../../test/support/new-test-service';
+import { CampaignTotalsRepository } from './campaign-totals.repository';
+import { bucketOf, CampaignTotalsService } from './campaign-totals.service';
+import { PendingChangesRepository } from './pending-changes.repository';
+import { RankingCache } from './ranking-cache';
+import { InfluencerTotals } from './schemas/influencer-totals.schema';
+import { PendingChange } from './schemas/pending-change.schema';
+
+const sums = (campaignId: string, influencerId: string, likes: number, views: number, posts = 1) => ({
+  campaignId,
+  influencerId,
+  likes,
+  comments: 0,
+  shares: 0,
+  views,
+  posts,
+});
+
+async function setUp(pending: PendingChange[] = [], stored: InfluencerTotals[] = []) {
+  const { sut, mocks } = await newTestService(CampaignTotalsService);
+  const repo = mocks(CampaignTotalsRepository);
+  const changes = mocks(PendingChangesRepository);
+  const b = bucketOf('c1');
+  changes.notApplied.mockImplementation(async (_u, bucket) => (bucket === b ? pending : []));
+  changes.appliedCampaigns.mockImplementation(async (_u, bucket) => (bucket === b && pending.length > 0 ? ['c1'] : []));
+  repo.totalsByIds.mockResolvedValue(stored);
+  repo.summariesByIds.mockResolvedValue(stored.length ? [{ _id: 'c1', influencers: 1, posts: 2, updatedAt: new Date(0) }] : []);
+  return { sut, repo, changes, cache: mocks(RankingCache) };
+}
+
+describe('CampaignTotalsService', () => {
+  it("stages a chunk's changes summed per creator, one document per bucket of campaigns", async () => {
+    const { sut, changes } = await setUp();
+    await sut.stageChunk('u1', 4, [sums('c1', 'a', 1, 10), sums('c1', 'a', 2, 20), sums('c1', 'b', 5, 5, 0)], TEST_SESSION);
+    expect(changes.add).toHaveBeenCalledWith(
+      [
+        {
+          _id: PendingChangesRepository.id('u1', bucketOf('c1'), 4),
+          changes: [
+            ['c1', 'a', 3, 0, 0, 30, 2],
+            ['c1', 'b', 5, 0, 0, 5, 0],
+          ],
+        },
+      ],
+      TEST_SESSION,
+    );
+  });
+
+  it('adds staged changes to stored totals, creates new creators, keeps the campaign summary, then invalidates', async () => {
+    const known: InfluencerTotals = { _id: 'c1\u0001a', ...sums('c1', 'a', 10, 100, 2), engagementRate: 0.1 };
+    const pending = [
+      { _id: 'u1:x:0', changes: [['c1', 'a', 5, 0, 0, -50, 0] as PendingChange['changes'][0]] },
+      { _id: 'u1:x:1', changes: [['c1', 'b', 1, 0, 0, 4, 1] as PendingChange['changes'][0]] },
+    ];
+    const { sut, repo, changes, cache } = await setUp(pending, [known]);
+    expect(await sut.applyUpload('u1')).toEqual({ campaigns: 1 });
+    const [totals, summaries, session] = repo.save.mock.calls[0];
+    expect(session).toBe(TEST_SESSION);
+    expect(totals.known).toEqual([expect.objectContaining({ _id: 'c1\u0001a', likes: 15, views: 50, posts: 2, engagementRate: 0.3 })]);
+    expect(totals.fresh).toEqual([expect.objectContaining({ _id: 'c1\u0001b', likes: 1, views: 4, posts: 1, engagementRate: 0.25 })]);
+    expect(summaries.known).toEqual([expect.objectContaining({ _id: 'c1', influencers: 2, posts: 3 })]);
+    expect(changes.markApplied).toHaveBeenCalledWith(['u1:x:0', 'u1:x:1'], TEST_SESSION);
+    expect(cache.invalidate).toHaveBeenCalledWith(['c1']);
+    expect(cache.invalidate.mock.invocationCallOrder[0]).toBeLessThan(changes.dropApplied.mock.invocationCallOrder[0]);
+  });
+
+  it('keeps applied changes until their rankings are invalidated, so a retry invalidates without adding again', async () => {
+    const { sut, repo, changes, cache } = await setUp([{ _id: 'u1:x:0', changes: [['c1', 'a', 1, 0, 0, 1, 1]] }]);
+    cache.invalidate.mockRejectedValueOnce(new Error('Redis down'));
+    await expect(sut.applyUpload('u1')).rejects.toThrow('Redis down');
+    expect(changes.dropApplied).not.toHaveBeenCalled();
+    changes.notApplied.mockResolvedValue([]); // now marked applied
+    await sut.applyUpload('u1');
+    expect(repo.save).toHaveBeenCalledTimes(1);
+    expect(cache.invalidate).toHaveBeenCalledTimes(2);
+    expect(changes.dropApplied).toHaveBeenCalled();
+  });
+
+  it('spreads campaigns over buckets the same way in every process', () => {
+    expect(bucketOf('campaign_1')).toBe(bucketOf('campaign_1'));
+    const seen = new Set(Array.from({ length: 1000 }, (_, i) => bucketOf(`campaign_${i}`)));
+    expect(seen.size).toBe(32);
+  });
+});

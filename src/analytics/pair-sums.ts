@@ -1,0 +1,31 @@
+/**
+ * The figures of one creator in one campaign: the totals over its stored rows, and also
+ * what a change of rows adds to them (then any field may be negative).
+ */
+export interface PairSums {
+  campaignId: string;
+  influencerId: string;
+  likes: number;
+  comments: number;
+  shares: number;
+  views: number;
+  /** Stored rows (posts) of the pair. */
+  posts: number;
+}
+
+const SEP = '\u0001';
+
+/** `<campaignId>\u0001<influencerId>`: ids never contain control characters (CSV contract). */
+export const pairId = (p: Pick<PairSums, 'campaignId' | 'influencerId'>) => `${p.campaignId}${SEP}${p.influencerId}`;
+
+/** (likes + comments + shares) / views: a plain fraction; views > 0 on every stored row. */
+export const engagementRate = (p: PairSums) => (p.likes + p.comments + p.shares) / p.views;
+
+/** Adds `d` into `into` (same pair). */
+export function addInto(into: PairSums, d: PairSums): void {
+  into.likes += d.likes;
+  into.comments += d.comments;
+  into.shares += d.shares;
+  into.views += d.views;
+  into.posts += d.posts;
+}

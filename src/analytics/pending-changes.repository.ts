@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { ClientSession, Collection } from 'mongodb';
+import { Model } from 'mongoose';
+import { PendingChange } from './schemas/pending-change.schema';
+
+/** Buckets of campaigns: an upload's changes are folded into the totals one bucket per transaction. */
+export const BUCKETS = 32;
+
+const range = (uploadId: string, bucket: number) => {
+  const prefix = `${uploadId}:${String(bucket).padStart(2, '0')}:`;
+  // ';' follows ':' in byte order: every id with the prefix sorts between the two.
+  return { $gt: prefix, $lt: `${prefix.slice(0, -1)};` };
+};
+
+/** The changes chunks made to totals, until they are folded in (CampaignTotalsService). */
+@Injectable()
+export class PendingChangesRepository {
+  private readonly pending: Collection<PendingChange>;
+
+  constructor(@InjectModel(PendingChange.name) pending: Model<PendingChange>) {
+    this.pending = pending.collection as unknown as Collection<PendingChange>;
+  }
+
+  static id(uploadId: string, bucket: number, chunk: number): string {
+    return `${uploadId}:${String(bucket).padStart(2, '0')}:${chunk}`;
+  }
+
+  async add(docs: PendingChange[], session: ClientSession): Promise<void> {
+    if (docs.length > 0) await this.pending.insertMany(docs, { session });
+  }
+
+  notApplied(uploadId: string, bucket: number, session: ClientSession): Promise<PendingChange[]> {
+    return this.pending.find({ _id: range(uploadId, bucket), applied: { $ne: true } }, { session }).toArray();
+  }
+
+  async markApplied(ids: string[], session: ClientSession): Promise<void> {
+    await this.pending.updateMany({ _id: { $in: ids } }, { $set: { applied: true } }, { session });
+  }
+
+  /** Campaigns named by the bucket's applied changes (to invalidate their cached rankings). */
+  async appliedCampaigns(uploadId: string, bucket: number): Promise<string[]> {
+    const docs = await this.pending.find({ _id: range(uploadId, bucket), applied: true }).toArray();
+    return [...new Set(docs.flatMap((d) => d.changes.map((c) => c[0])))];
+  }
+
+  async dropApplied(uploadId: string, bucket: number): Promise<void> {
+    await this.pending.deleteMany({ _id: range(uploadId, bucket), applied: true });
+  }
+
+  /** Uploads with changes not folded in yet (for the audit: totals lag their rows until then). */
+  async hasAny(): Promise<boolean> {
+    return (await this.pending.findOne({}, { projection: { _id: 1 } })) !== null;
+  }
+}

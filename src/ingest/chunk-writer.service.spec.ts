@@ -1,0 +1,102 @@
+import { newTestService, TEST_SESSION } from '../../test/support/new-test-service';
+import { CampaignTotalsService } from '../analytics/campaign-totals.service';
+import { PackedRow } from './chunk-codec';
+import { ChunkWriterService, isNewer } from './chunk-writer.service';
+import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
+import { IngestProgressRepository } from './ingest-progress.repository';
+import { IngestQueue } from './ingest-queue';
+
+const row = (line: number, key: string, likes: number, views = 100, influencer = 'i1'): PackedRow => [
+  line,
+  key,
+  'c1',
+  influencer,
+  null,
+  null,
+  null,
+  likes,
+  1,
+  0,
+  views,
+];
+const stored = (key: string, uploadSeq: number, line: number, likes: number, views = 100): StoredVersion => ({
+  _id: key,
+  uploadSeq,
+  line,
+  likes,
+  comments: 1,
+  shares: 0,
+  views,
+});
+
+async function setUp(existing: StoredVersion[] = [], chunksTotal: number | null = null) {
+  const { sut, mocks } = await newTestService(ChunkWriterService);
+  mocks(EngagementRowsRepository).versionsOf.mockResolvedValue(new Map(existing.map((v) => [v._id, v])));
+  mocks(IngestProgressRepository).chunkDone.mockResolvedValue({ chunksDone: 1, chunksTotal });
+  return {
+    sut,
+    rows: mocks(EngagementRowsRepository),
+    totals: mocks(CampaignTotalsService),
+    queue: mocks(IngestQueue),
+  };
+}
+
+describe('ChunkWriterService', () => {
+  it('inserts new keys and stages what they add to their creator, all in one transaction', async () => {
+    const { sut, rows, totals } = await setUp();
+    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4, 50, 'i2')] });
+    expect(rows.insert).toHaveBeenCalledWith(
+      [expect.objectContaining({ _id: 'k1', uploadSeq: 5, line: 2 }), expect.objectContaining({ _id: 'k2' })],
+      TEST_SESSION,
+    );
+    expect(rows.replace).toHaveBeenCalledWith([], TEST_SESSION);
+    expect(totals.stageChunk).toHaveBeenCalledWith(
+      'u1',
+      0,
+      [
+        { campaignId: 'c1', influencerId: 'i1', likes: 10, comments: 1, shares: 0, views: 100, posts: 1 },
+        { campaignId: 'c1', influencerId: 'i2', likes: 4, comments: 1, shares: 0, views: 50, posts: 1 },
+      ],
+      TEST_SESSION,
+    );
+  });
+
+  it('replaces an older stored version and stages only the difference (no new post)', async () => {
+    const { sut, rows, totals } = await setUp([stored('k1', 4, 9, 30, 300)]);
+    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10, 100)] });
+    expect(rows.replace).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', likes: 10 })], TEST_SESSION);
+    expect(totals.stageChunk.mock.calls[0][2]).toEqual([
+      { campaignId: 'c1', influencerId: 'i1', likes: -20, comments: 0, shares: 0, views: -200, posts: 0 },
+    ]);
+  });
+
+  it('changes nothing for a stored version that is the same or newer (a re-delivered chunk, a later upload)', async () => {
+    const { sut, rows, totals } = await setUp([stored('k1', 5, 2, 10), stored('k2', 6, 1, 99)]);
+    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4)] });
+    expect(rows.insert).toHaveBeenCalledWith([], TEST_SESSION);
+    expect(rows.replace).toHaveBeenCalledWith([], TEST_SESSION);
+    expect(totals.stageChunk.mock.calls[0][2]).toEqual([]);
+  });
+
+  it('keeps the later line of a key that appears twice in the chunk', async () => {
+    const { sut, rows } = await setUp();
+    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(7, 'k1', 3)] });
+    expect(rows.insert).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', line: 7, likes: 3 })], TEST_SESSION);
+  });
+
+  it('enqueues the finalize when the last chunk is settled, not before', async () => {
+    const early = await setUp([], null);
+    await early.sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
+    expect(early.queue.addFinalize).not.toHaveBeenCalled();
+    const last = await setUp([], 1);
+    await last.sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
+    expect(last.queue.addFinalize).toHaveBeenCalledWith('u1');
+  });
+
+  it('orders versions by upload, then line, exactly at any size', () => {
+    const big = Number.MAX_SAFE_INTEGER;
+    expect(isNewer({ uploadSeq: big, line: 1 }, { uploadSeq: big - 1, line: 2 ** 40 })).toBe(true);
+    expect(isNewer({ uploadSeq: big, line: 2 }, { uploadSeq: big, line: 1 })).toBe(true);
+    expect(isNewer({ uploadSeq: big, line: 1 }, { uploadSeq: big, line: 1 })).toBe(false);
+  });
+});
