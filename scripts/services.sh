@@ -95,6 +95,8 @@ up_database() {
     >"$LOCAL/log/mongo.log" 2>&1 &
   echo $! > "$pid"
   wait_port mongo "$MONGO_PORT" "$pid"
+  node "$ROOT/scripts/database-settings.mjs" "mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true" ||
+    die "could not apply the server parameters of scripts/database-settings.mjs"
 }
 
 # ---------------------------------------------------------------- Redis

@@ -14,6 +14,7 @@ import { IngestStatusService } from './ingest-status.service';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { SampleSeeder } from './sample-seeder';
+import { TotalsAuditService } from './totals-audit.service';
 import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
 import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
@@ -47,10 +48,11 @@ export class IngestModule {
         EngagementRowsRepository,
         ChunkWriterService,
         FinalizeService,
+        TotalsAuditService,
         ...(worker ? [IngestChunkProcessor, IngestFinalizeProcessor] : []),
         ...(http ? [SampleSeeder] : []),
       ],
-      exports: [IngestService, IngestStatusService],
+      exports: [IngestService, IngestStatusService, TotalsAuditService],
     };
   }
 }

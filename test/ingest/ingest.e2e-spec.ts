@@ -1,9 +1,10 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { expectTotalsMatchRows } from '../support/totals-audit';
 import request from 'supertest';
 import { HEADER, ingest, top, uploadCsv, waitForJob } from '../support/ingest-helpers';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
-describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bull)', () => {
+describe('POST /ingest → workers → GET /ingest/:id (real database, Redis, Bull)', () => {
   let app: NestExpressApplication;
   beforeAll(async () => {
     app = await startTestApp({ MONGODB_URI: isolatedMongoUri('ingest'), INGEST_CHUNK_ROWS: '10', INGEST_MAX_BYTES: '65536' });
@@ -130,6 +131,7 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     const again = await ingest(app, csv);
     expect(again).toMatchObject({ status: 'completed', rowsAccepted: 29 });
     expect(await top(app, 'w1')).toEqual(before);
+    await expectTotalsMatchRows(app, ['w1']);
   });
 
   it('lets an update file change the ranking', async () => {
@@ -143,5 +145,10 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     expect(await rankingUpdatedAt('u1')).not.toBe(rankedAt);
     expect(after.map((r) => r.influencerId)).toEqual(['b', 'a']);
     expect(after[0]).toMatchObject({ likes: 105, views: 200, posts: 2, engagementRate: 105 / 200 });
+    await expectTotalsMatchRows(app, ['u1']);
+  });
+
+  it('keeps every total equal to a recomputation from the stored rows (the audit of npm run totals:verify)', async () => {
+    await expectTotalsMatchRows(app);
   });
 });

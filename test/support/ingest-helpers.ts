@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
 import request from 'supertest';
 import { referenceUpload } from './reference-upload';
+import { expectTotalsMatchRows } from './totals-audit';
 
 export function uploadCsv(app: INestApplication, csv: string | Buffer, how: 'multipart' | 'raw' = 'multipart') {
   const req = request(app.getHttpServer()).post('/ingest');
@@ -55,7 +56,8 @@ export async function waitForRowsWritten(app: INestApplication, jobId: string, a
 
 /**
  * After a drill: the job completed with the reference's counts, exactly one stored row per
- * distinct key (nothing lost, no superseded version kept), and every ranking equal to the reference's.
+ * distinct key (nothing lost, no superseded version kept), every ranking equal to the
+ * reference's, and every total equal to a recomputation from the stored rows.
  */
 export async function expectMatchesReference(app: INestApplication, uri: string, jobId: string, ref: ReturnType<typeof referenceUpload>) {
   const job = await waitForJob(app, jobId, 120_000);
@@ -83,4 +85,5 @@ export async function expectMatchesReference(app: INestApplication, uri: string,
       expected.map((e) => [e.influencerId, e.likes, e.comments, e.shares, e.views, e.posts]),
     );
   }
+  await expectTotalsMatchRows(app, [...ref.reference.keys()]);
 }
