@@ -10,8 +10,8 @@ import { referenceUpload } from '../support/reference-upload';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 /**
- * Fault drills on a private Redis and a private database stack (FerretDB on PostgreSQL +
- * DocumentDB, test/support/private-database.ts; own ports and data directories), stopped
+ * Fault drills on a private Redis and a private database server (secantus-mdb,
+ * test/support/private-database.ts; own ports and data directories), stopped or crashed
  * and restarted in the middle of an upload. The upload must end completed with exactly the
  * rows and rankings the reference computes; while a dependency is away the API must answer
  * (Redis down) or fail fast with 503 (database down), never hang.
@@ -77,7 +77,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
     }
   });
 
-  it('the database stopped mid-upload: /health and /top-performers answer 503 fast; chunks retry and the upload completes exactly', async () => {
+  it('the database SIGKILLed mid-upload: /health and /top-performers answer 503 fast; after a restart the upload completes exactly, nothing acknowledged lost', async () => {
     db = await startPrivateDatabase();
     const uri = db.uri('drill_db');
     const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
@@ -85,8 +85,8 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       const ref = referenceUpload('dbdown', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
       const atStop = await waitForRowsWritten(app, jobId, ref.accepted * 0.3);
-      // A crash of the whole stack: FerretDB and the postmaster SIGKILLed (on SIGTERM FerretDB
-      // keeps serving the connections it has). PostgreSQL recovers from its WAL on restart.
+      // A crash, not a shutdown: SIGKILL skips the checkpoint SIGTERM would write, so on
+      // restart WiredTiger has only its fsynced log (sync_on_commit) to recover from.
       await db.kill();
       expect(atStop.rowsWritten).toBeLessThan(ref.accepted); // the drill hit an upload in flight
 
