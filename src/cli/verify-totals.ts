@@ -18,7 +18,9 @@ async function main(): Promise<number> {
     const ids = process.argv.slice(2);
     const audit = await app.get(TotalsAuditService).verify(ids.length > 0 ? ids : undefined);
     for (const d of audit.differences.slice(0, 50)) {
-      console.log(`${d.campaignId}${d.influencerId === null ? ' (summary)' : ` / ${d.influencerId}`}: ${d.field} stored ${d.stored}, from rows ${d.fromRows}`);
+      console.log(
+        `${d.campaignId}${d.influencerId === null ? ' (summary)' : ` / ${d.influencerId}`}: ${d.field} stored ${d.stored}, from rows ${d.fromRows}`,
+      );
     }
     if (audit.differences.length > 50) console.log(`… and ${audit.differences.length - 50} more`);
     console.log(

@@ -43,13 +43,18 @@ export class IngestJobRepository {
   /** Orders uploads: a later upload's rows win over an earlier one's. */
   async nextUploadSeq(): Promise<number> {
     for (;;) {
-      const res = await this.counters.findOneAndUpdate({ _id: 'uploadSeq' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });
+      const res = await this.counters.findOneAndUpdate(
+        { _id: 'uploadSeq' },
+        { $inc: { value: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      );
       // secantus-mdb answers null to all but one of several upserts racing to create the
       // counter, though each increment lands (docs/database.md): increment again, which
       // only skips a number. MongoDB returns every caller its own value.
       if (!res) continue;
       // Versions compare (uploadSeq, line) as exact integers: refuse rather than mis-order.
-      if (!Number.isSafeInteger(res.value)) throw new Error('the upload counter passed 2^53 - 1: later uploads could no longer win reliably');
+      if (!Number.isSafeInteger(res.value))
+        throw new Error('the upload counter passed 2^53 - 1: later uploads could no longer win reliably');
       return res.value;
     }
   }

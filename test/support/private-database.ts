@@ -1,7 +1,8 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { freePort, stopProcess } from './processes';
 
 /**
@@ -12,6 +13,8 @@ import { freePort, stopProcess } from './processes';
  */
 const ROOT = join(__dirname, '../..');
 const SETTINGS = join(ROOT, 'scripts/secantusd.toml');
+const SERVER_PARAMETERS = join(ROOT, 'scripts/database-settings.mjs');
+const run = promisify(execFile);
 // A worktree has no .local/ of its own: SECANTUSD_BIN points it at a checkout's build.
 const BINARY = process.env.SECANTUSD_BIN ?? join(ROOT, '.local/secantus/bin/secantusd-rs');
 
@@ -65,6 +68,9 @@ export async function startPrivateDatabase(): Promise<PrivateDatabase> {
     });
   };
 
+  // The server parameters every server of the app runs with (they do not survive a restart).
+  const applySettings = () => run(process.execPath, [SERVER_PARAMETERS, `mongodb://127.0.0.1:${port}/?directConnection=true`]);
+
   const stop = async () => {
     if (server) await stopProcess(server, 'SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -72,6 +78,7 @@ export async function startPrivateDatabase(): Promise<PrivateDatabase> {
 
   try {
     await start();
+    await applySettings();
   } catch (err) {
     await stop();
     throw err;
@@ -83,7 +90,10 @@ export async function startPrivateDatabase(): Promise<PrivateDatabase> {
     kill: async () => {
       if (server) await stopProcess(server, 'SIGKILL');
     },
-    restart: start,
+    restart: async () => {
+      await start();
+      await applySettings();
+    },
     stop,
   };
 }
