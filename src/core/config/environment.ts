@@ -130,6 +130,15 @@ export class EnvironmentVariables {
   @ValidateIf((_, v) => v !== undefined)
   @IsString()
   CORS_ORIGINS?: string;
+
+  // Briefs: protecting the LLM upstream.
+
+  /** One brief's budget across every attempt, backoff and queue wait. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  BRIEF_DEADLINE_MS = 45_000;
 }
 
 function describe(errors: ValidationError[]): string[] {
