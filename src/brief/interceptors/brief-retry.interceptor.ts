@@ -31,7 +31,7 @@ const MAX_DELAY_MS = 8000;
  * with full-jitter exponential backoff, honouring Retry-After; never retries 4xx
  * caused by the request or the credentials. All attempts and waits share one
  * BRIEF_DEADLINE_MS: a wait that would pass it ends the request at once. After the
- * last attempt: 502 or 504; told to wait past the deadline: 503.
+ * last attempt: 502 or 504; refused by the LlmGate or told to wait too long: 503.
  */
 @Injectable()
 export class BriefRetryInterceptor implements NestInterceptor {

@@ -4,10 +4,12 @@ import OpenAI, { type APIError } from 'openai';
 import { EnvironmentVariables } from '../../core/config/environment';
 import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
 import { LlmDeadlineError, LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
+import { LlmGate } from './llm-gate';
 
 /**
  * One attempt at an OpenAI-compatible chat completion (OpenAI, OpenRouter, Ollama, vLLM…).
  * The SDK's own retries are off: BriefRetryInterceptor is the single retry policy.
+ * Every attempt passes the LlmGate (concurrency cap).
  */
 @Injectable()
 export class LlmClient {
@@ -18,7 +20,10 @@ export class LlmClient {
   /** Servers without json_schema support get json_object after their first refusal. */
   private structuredOutputs = true;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly gate: LlmGate,
+  ) {
     const apiKey = config.get('OPENAI_API_KEY', { infer: true });
     this.model = config.get('LLM_MODEL', { infer: true });
     this.timeoutMs = config.get('LLM_TIMEOUT_MS', { infer: true });
@@ -41,10 +46,11 @@ export class LlmClient {
   complete(system: string, user: string, deadline: number): Promise<LlmBrief> {
     const client = this.client;
     if (!client) return Promise.reject(new Error('no LLM configured'));
-    return this.attempt(client, system, user, deadline);
+    return this.gate.run(deadline, () => this.attempt(client, system, user, deadline));
   }
 
   private async attempt(client: OpenAI, system: string, user: string, deadline: number): Promise<LlmBrief> {
+    // Measured after the wait for a slot: the queue spends the same budget.
     const left = deadline - Date.now();
     if (left <= 0) throw new LlmDeadlineError('no time was left for another LLM attempt');
     const timeoutMs = Math.min(this.timeoutMs, left);

@@ -131,7 +131,21 @@ export class EnvironmentVariables {
   @IsString()
   CORS_ORIGINS?: string;
 
-  // Briefs: protecting the LLM upstream.
+  // Briefs: protecting the LLM upstream (src/brief/llm/llm-gate.ts).
+
+  /** LLM calls in flight at once per process; more wait in a queue of BRIEF_LLM_QUEUE_MAX. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BRIEF_LLM_CONCURRENCY = 8;
+
+  /** LLM calls that may wait for a slot; beyond it a brief is refused at once (503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  BRIEF_LLM_QUEUE_MAX = 32;
 
   /** One brief's budget across every attempt, backoff and queue wait. */
   @Transform(toInt)
