@@ -41,7 +41,8 @@ export class BriefController {
   @ApiBadGatewayResponse({ description: 'The LLM failed or returned an unusable brief after every attempt' })
   @ApiGatewayTimeoutResponse({ description: 'The LLM timed out on every attempt, or BRIEF_DEADLINE_MS ran out' })
   @ApiServiceUnavailableResponse({
-    description: 'Not tried now (every LLM slot and the queue busy, or the LLM asked for a wait past the deadline)',
+    description:
+      'Not tried now (circuit open after upstream failures, every LLM slot and the queue busy, or the LLM asked for a wait past the deadline)',
     headers: { 'Retry-After': { description: 'Seconds until trying again makes sense', schema: { type: 'integer' } } },
   })
   generate(@Body() body: GenerateBriefDto, @BriefDeadline() deadline: number): Promise<BriefDto> {

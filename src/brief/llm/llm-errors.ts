@@ -22,7 +22,7 @@ export class LlmUpstreamError extends LlmError {
     return !(this.status === 400 || this.status === 401 || this.status === 403 || this.status === 404 || this.status === 422);
   }
 }
-/** Refused without calling the LLM (every slot and the queue busy) or told to wait past the deadline. */
+/** Refused without calling the LLM (circuit open, every slot and the queue busy) or told to wait past the deadline. */
 export class LlmUnavailableError extends LlmError {
   readonly retryable = false;
   constructor(

@@ -9,7 +9,7 @@ import { LlmGate } from './llm-gate';
 /**
  * One attempt at an OpenAI-compatible chat completion (OpenAI, OpenRouter, Ollama, vLLM…).
  * The SDK's own retries are off: BriefRetryInterceptor is the single retry policy.
- * Every attempt passes the LlmGate (concurrency cap).
+ * Every attempt passes the LlmGate (concurrency cap, circuit breaker).
  */
 @Injectable()
 export class LlmClient {

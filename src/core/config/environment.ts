@@ -153,6 +153,20 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   BRIEF_DEADLINE_MS = 45_000;
+
+  /** Consecutive upstream failures (timeouts, 5xx, 429, connection errors) that open the circuit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BRIEF_BREAKER_THRESHOLD = 5;
+
+  /** How long an open circuit refuses LLM calls before one probe (longer if the upstream's Retry-After says so). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  BRIEF_BREAKER_COOLDOWN_MS = 30_000;
 }
 
 function describe(errors: ValidationError[]): string[] {
