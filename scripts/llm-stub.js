@@ -2,7 +2,9 @@
 // A local OpenAI-compatible chat-completions server for tests and manual runs.
 //   npm run llm:stub -- --port 4010 [--latency 200]
 //   then: OPENAI_API_KEY=stub OPENAI_BASE_URL=http://127.0.0.1:4010/v1 npm start
-// Tests script its answers: stub.script(['429', '500', 'ok', 'timeout', 'bad-json', 'wrong-shape', 'truncated']).
+// Tests script its answers: stub.script(['429', '500', 'ok', 'timeout', 'bad-json', 'wrong-shape', 'truncated']),
+// plus '429:<seconds>' (that Retry-After) and 'slow:<ms>' (a good answer after that long).
+// inFlight / maxInFlight count requests the stub has received and not yet answered.
 'use strict';
 const http = require('node:http');
 
@@ -15,7 +17,7 @@ const GOOD = {
 };
 
 function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
-  const state = { calls: 0, queue: [], latencyMs, requests: [] };
+  const state = { calls: 0, queue: [], latencyMs, requests: [], inFlight: 0, maxInFlight: 0 };
   const reply = (res, status, body, headers = {}) => {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
     res.end(typeof body === 'string' ? body : JSON.stringify(body));
@@ -33,18 +35,22 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
     req.on('end', () => {
       if (req.method !== 'POST' || !req.url.endsWith('/chat/completions')) return reply(res, 404, { error: { message: 'not found' } });
       state.calls++;
+      state.inFlight++;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      // 'close' also fires when the client gives up on an answer that never comes.
+      res.on('close', () => state.inFlight--);
       try {
         state.requests.push(JSON.parse(body));
       } catch {
         /* recorded as-is below */
       }
-      const mode = state.queue.length ? state.queue.shift() : 'ok';
+      const [mode, arg] = (state.queue.length ? state.queue.shift() : 'ok').split(':');
       const send = () => {
         switch (mode) {
           case 'ok':
             return reply(res, 200, completion(JSON.stringify(GOOD)));
           case '429':
-            return reply(res, 429, { error: { message: 'rate limited' } }, { 'Retry-After': '0' });
+            return reply(res, 429, { error: { message: 'rate limited' } }, { 'Retry-After': arg ?? '0' });
           case '500':
             return reply(res, 500, { error: { message: 'boom' } });
           case '401':
@@ -56,6 +62,8 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
           case 'truncated':
             res.writeHead(200, { 'Content-Type': 'application/json' });
             return res.end('{"id":"chatcmpl-stub","choices":[{"mess');
+          case 'slow':
+            return setTimeout(() => reply(res, 200, completion(JSON.stringify(GOOD))), Number(arg));
           case 'timeout':
             return; // never answers; the client's timeout fires
           default:
@@ -77,6 +85,12 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
         get requests() {
           return state.requests;
         },
+        get inFlight() {
+          return state.inFlight;
+        },
+        get maxInFlight() {
+          return state.maxInFlight;
+        },
         script(modes) {
           state.queue.push(...modes);
         },
@@ -84,6 +98,7 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
           state.calls = 0;
           state.queue = [];
           state.requests = [];
+          state.maxInFlight = state.inFlight;
         },
         setLatency(ms) {
           state.latencyMs = ms;

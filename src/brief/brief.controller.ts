@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseFilters, UseInterceptors } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiGatewayTimeoutResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
@@ -13,7 +14,9 @@ import { BriefService } from './brief.service';
 import { BriefDto } from './dto/brief.dto';
 import { GenerateBriefDto } from './dto/generate-brief.dto';
 import { BriefCacheInterceptor } from './interceptors/brief-cache.interceptor';
+import { BriefDeadline } from './interceptors/brief-deadline';
 import { BriefRetryInterceptor } from './interceptors/brief-retry.interceptor';
+import { RetryAfterFilter } from './interceptors/retry-later';
 
 @ApiTags('brief')
 @Controller()
@@ -24,6 +27,7 @@ export class BriefController {
   @HttpCode(200)
   // The cache is outside the retry loop: a hit never reaches the LLM, a failure is never stored.
   @UseInterceptors(BriefCacheInterceptor, BriefRetryInterceptor)
+  @UseFilters(RetryAfterFilter)
   @RateLimitGroup('brief')
   @ApiOperation({
     summary: 'Write an influencer brief',
@@ -35,8 +39,13 @@ export class BriefController {
   @ApiBadRequestResponse({ description: 'Missing/invalid fields or unknown fields' })
   @ApiTooManyRequestsResponse({ description: 'Rate limit (BRIEF_RATE_LIMIT_PER_MIN)' })
   @ApiBadGatewayResponse({ description: 'The LLM failed or returned an unusable brief after every attempt' })
-  @ApiGatewayTimeoutResponse({ description: 'The LLM timed out on every attempt' })
-  generate(@Body() body: GenerateBriefDto): Promise<BriefDto> {
-    return this.briefs.generate(body);
+  @ApiGatewayTimeoutResponse({ description: 'The LLM timed out on every attempt, or BRIEF_DEADLINE_MS ran out' })
+  @ApiServiceUnavailableResponse({
+    description:
+      'Not tried now (circuit open after upstream failures, every LLM slot and the queue busy, or the LLM asked for a wait past the deadline)',
+    headers: { 'Retry-After': { description: 'Seconds until trying again makes sense', schema: { type: 'integer' } } },
+  })
+  generate(@Body() body: GenerateBriefDto, @BriefDeadline() deadline: number): Promise<BriefDto> {
+    return this.briefs.generate(body, deadline);
   }
 }

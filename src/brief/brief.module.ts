@@ -8,6 +8,7 @@ import { BriefController } from './brief.controller';
 import { BriefService } from './brief.service';
 import { BriefCacheInterceptor } from './interceptors/brief-cache.interceptor';
 import { BriefRetryInterceptor } from './interceptors/brief-retry.interceptor';
+import { LlmGate } from './llm/llm-gate';
 import { LlmClient } from './llm/llm.client';
 import { OfflineBriefComposer } from './llm/offline-brief.composer';
 import { JsonCreativeAngle, JsonPersonaClassifier, JsonTrendFetcher } from './tools/static-tools';
@@ -39,6 +40,7 @@ import { CREATIVE_ANGLE, PERSONA_CLASSIFIER, TREND_FETCHER } from './tools/tool-
   providers: [
     BriefService,
     LlmClient,
+    LlmGate,
     OfflineBriefComposer,
     BriefCacheInterceptor,
     BriefRetryInterceptor,

@@ -30,7 +30,8 @@ export class BriefService {
     return this.llm.configured ? this.llm.model : 'offline';
   }
 
-  async generate(req: GenerateBriefDto): Promise<BriefDto> {
+  /** `deadline` (epoch ms) bounds the LLM attempt; the offline composer needs none. */
+  async generate(req: GenerateBriefDto, deadline: number): Promise<BriefDto> {
     const [trends, persona, direction] = await Promise.all([
       this.trends.trends(req.platform, req.product),
       this.personas.classify(req.brand, req.product, req.platform),
@@ -40,7 +41,7 @@ export class BriefService {
     let brief;
     if (this.llm.configured) {
       const { system, user } = buildPrompt(input);
-      brief = await this.llm.complete(system, user);
+      brief = await this.llm.complete(system, user, deadline);
     } else {
       brief = this.offline.compose(input);
     }

@@ -1,27 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the stub is an untyped CommonJS script
-const { startLlmStub } = require('../../scripts/llm-stub.js');
-
-type Stub = {
-  url: string;
-  calls: number;
-  requests: Array<Record<string, unknown>>;
-  script(m: string[]): void;
-  reset(): void;
-  close(): Promise<void>;
-};
-
-/** A brand no earlier test used, so cache hits are only those a test makes itself. */
-const body = (over: Record<string, unknown> = {}) => ({
-  brand: `Glow Labs ${randomBytes(4).toString('hex')}`,
-  product: 'Vitamin C serum',
-  goal: 'awareness',
-  platform: 'tiktok',
-  ...over,
-});
+import { briefBody as body, LlmStub as Stub, startLlmStub } from './brief-fixtures';
 
 describe('POST /generate_brief through the openai SDK against an HTTP stub (real Redis)', () => {
   let app: NestExpressApplication;

@@ -8,10 +8,20 @@ import {
   NestInterceptor,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import type { Request } from 'express';
 import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
 import { EnvironmentVariables } from '../../core/config/environment';
-import { LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from '../llm/llm-errors';
+import {
+  LlmDeadlineError,
+  LlmError,
+  LlmInvalidOutputError,
+  LlmTimeoutError,
+  LlmUnavailableError,
+  LlmUpstreamError,
+} from '../llm/llm-errors';
 import { fullJitterDelay } from './backoff';
+import { setBriefDeadline } from './brief-deadline';
+import { RetryLaterException } from './retry-later';
 
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 8000;
@@ -19,37 +29,55 @@ const MAX_DELAY_MS = 8000;
 /**
  * Re-runs the handler on retryable LLM failures (timeouts, 429, 5xx, invalid output)
  * with full-jitter exponential backoff, honouring Retry-After; never retries 4xx
- * caused by the request or the credentials. After the last attempt: 502 or 504.
+ * caused by the request or the credentials. All attempts and waits share one
+ * BRIEF_DEADLINE_MS: a wait that would pass it ends the request at once. After the
+ * last attempt: 502 or 504; refused by the LlmGate or told to wait too long: 503.
  */
 @Injectable()
 export class BriefRetryInterceptor implements NestInterceptor {
   private readonly logger = new Logger(BriefRetryInterceptor.name);
   private readonly attempts: number;
+  private readonly deadlineMs: number;
 
   constructor(config: ConfigService<EnvironmentVariables, true>) {
     this.attempts = config.get('LLM_MAX_ATTEMPTS', { infer: true });
+    this.deadlineMs = config.get('BRIEF_DEADLINE_MS', { infer: true });
   }
 
-  intercept(_ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
-    return defer(() => next.handle()).pipe(
-      retry({
-        count: this.attempts - 1,
-        delay: (err: unknown, retryCount: number) => {
-          if (!(err instanceof LlmError) || !err.retryable) return throwError(() => err);
-          const backoff = fullJitterDelay(retryCount - 1, BASE_DELAY_MS, MAX_DELAY_MS);
-          const asked = err instanceof LlmUpstreamError && err.retryAfterS !== undefined ? Math.min(err.retryAfterS * 1000, 30_000) : 0;
-          const wait = Math.max(backoff, asked);
-          this.logger.warn(`LLM attempt ${retryCount}/${this.attempts} failed (${err.message}); retrying in ${wait} ms`);
-          return timer(wait);
-        },
-      }),
-      catchError((err: unknown) => throwError(() => this.toHttp(err))),
-    );
+  intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return defer(() => {
+      const deadline = Date.now() + this.deadlineMs;
+      setBriefDeadline(ctx.switchToHttp().getRequest<Request>(), deadline);
+      let made = 1;
+      return defer(() => next.handle()).pipe(
+        retry({
+          count: this.attempts - 1,
+          delay: (err: unknown) => {
+            if (!(err instanceof LlmError) || !err.retryable) return throwError(() => err);
+            const asked = err instanceof LlmUpstreamError && err.retryAfterS !== undefined ? err.retryAfterS * 1000 : 0;
+            const wait = Math.max(fullJitterDelay(made - 1, BASE_DELAY_MS, MAX_DELAY_MS), asked);
+            const left = deadline - Date.now();
+            if (asked > 0 && asked >= left) {
+              const s = Math.ceil(asked / 1000);
+              return throwError(() => new LlmUnavailableError(`the LLM asked to wait ${s} s, past this brief's deadline`, s));
+            }
+            if (wait >= left) return throwError(() => new LlmDeadlineError(`after ${made} attempt(s); the last: ${err.message}`));
+            this.logger.warn(`LLM attempt ${made}/${this.attempts} failed (${err.message}); retrying in ${wait} ms`);
+            made++;
+            return timer(wait);
+          },
+        }),
+        catchError((err: unknown) => throwError(() => this.toHttp(err, made))),
+      );
+    });
   }
 
-  private toHttp(err: unknown): unknown {
+  private toHttp(err: unknown, made: number): unknown {
     if (!(err instanceof LlmError)) return err;
-    const tries = err.retryable ? `after ${this.attempts} attempt(s)` : '(not retried)';
+    if (err instanceof LlmUnavailableError) return new RetryLaterException(`No brief right now: ${err.message}`, err.retryAfterS);
+    if (err instanceof LlmDeadlineError)
+      return new GatewayTimeoutException(`No brief within the deadline of ${this.deadlineMs} ms: ${err.message}`);
+    const tries = err.retryable ? `after ${made} attempt(s)` : '(not retried)';
     if (err instanceof LlmTimeoutError) return new GatewayTimeoutException(`The LLM did not answer in time ${tries}`);
     if (err instanceof LlmInvalidOutputError) return new BadGatewayException(`The LLM returned an unusable brief ${tries}: ${err.message}`);
     return new BadGatewayException(`The LLM request failed ${tries}: ${err.message}`);

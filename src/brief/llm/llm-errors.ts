@@ -22,3 +22,18 @@ export class LlmUpstreamError extends LlmError {
     return !(this.status === 400 || this.status === 401 || this.status === 403 || this.status === 404 || this.status === 422);
   }
 }
+/** Refused without calling the LLM (circuit open, every slot and the queue busy) or told to wait past the deadline. */
+export class LlmUnavailableError extends LlmError {
+  readonly retryable = false;
+  constructor(
+    message: string,
+    /** Seconds after which the client may try again. */
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}
+/** The brief's overall deadline ran out (an attempt cut short, or no time left for one). */
+export class LlmDeadlineError extends LlmError {
+  readonly retryable = false;
+}

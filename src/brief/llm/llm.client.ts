@@ -3,11 +3,13 @@ import { ConfigService } from '@nestjs/config';
 import OpenAI, { type APIError } from 'openai';
 import { EnvironmentVariables } from '../../core/config/environment';
 import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
-import { LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
+import { LlmDeadlineError, LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
+import { LlmGate } from './llm-gate';
 
 /**
  * One attempt at an OpenAI-compatible chat completion (OpenAI, OpenRouter, Ollama, vLLM…).
  * The SDK's own retries are off: BriefRetryInterceptor is the single retry policy.
+ * Every attempt passes the LlmGate (concurrency cap, circuit breaker).
  */
 @Injectable()
 export class LlmClient {
@@ -18,7 +20,10 @@ export class LlmClient {
   /** Servers without json_schema support get json_object after their first refusal. */
   private structuredOutputs = true;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
+  constructor(
+    config: ConfigService<EnvironmentVariables, true>,
+    private readonly gate: LlmGate,
+  ) {
     const apiKey = config.get('OPENAI_API_KEY', { infer: true });
     this.model = config.get('LLM_MODEL', { infer: true });
     this.timeoutMs = config.get('LLM_TIMEOUT_MS', { infer: true });
@@ -37,12 +42,22 @@ export class LlmClient {
     return this.client !== null;
   }
 
-  async complete(system: string, user: string): Promise<LlmBrief> {
-    if (!this.client) throw new Error('no LLM configured');
+  /** One attempt, finished by `deadline` (epoch ms) at the latest. */
+  complete(system: string, user: string, deadline: number): Promise<LlmBrief> {
+    const client = this.client;
+    if (!client) return Promise.reject(new Error('no LLM configured'));
+    return this.gate.run(deadline, () => this.attempt(client, system, user, deadline));
+  }
+
+  private async attempt(client: OpenAI, system: string, user: string, deadline: number): Promise<LlmBrief> {
+    // Measured after the wait for a slot: the queue spends the same budget.
+    const left = deadline - Date.now();
+    if (left <= 0) throw new LlmDeadlineError('no time was left for another LLM attempt');
+    const timeoutMs = Math.min(this.timeoutMs, left);
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      const res = await this.client.chat.completions.create(
+      const res = await client.chat.completions.create(
         {
           model: this.model,
           temperature: 0.7,
@@ -66,7 +81,11 @@ export class LlmClient {
       return parseLlmBrief(res.choices[0]?.message?.content);
     } catch (err) {
       // Decided by our own timer: how an aborted fetch surfaces differs between runtimes.
-      if (abort.signal.aborted) throw new LlmTimeoutError(`the LLM did not answer within ${this.timeoutMs} ms`);
+      if (abort.signal.aborted) {
+        // Cut short by the deadline is our budget running out, not the LLM being slow.
+        if (timeoutMs < this.timeoutMs) throw new LlmDeadlineError(`the last LLM attempt was cut short at ${timeoutMs} ms`);
+        throw new LlmTimeoutError(`the LLM did not answer within ${this.timeoutMs} ms`);
+      }
       throw this.classify(err);
     } finally {
       clearTimeout(timer);

@@ -130,6 +130,43 @@ export class EnvironmentVariables {
   @ValidateIf((_, v) => v !== undefined)
   @IsString()
   CORS_ORIGINS?: string;
+
+  // Briefs: protecting the LLM upstream (src/brief/llm/llm-gate.ts).
+
+  /** LLM calls in flight at once per process; more wait in a queue of BRIEF_LLM_QUEUE_MAX. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BRIEF_LLM_CONCURRENCY = 8;
+
+  /** LLM calls that may wait for a slot; beyond it a brief is refused at once (503). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  BRIEF_LLM_QUEUE_MAX = 32;
+
+  /** One brief's budget across every attempt, backoff and queue wait. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  BRIEF_DEADLINE_MS = 45_000;
+
+  /** Consecutive upstream failures (timeouts, 5xx, 429, connection errors) that open the circuit. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  BRIEF_BREAKER_THRESHOLD = 5;
+
+  /** How long an open circuit refuses LLM calls before one probe (longer if the upstream's Retry-After says so). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  BRIEF_BREAKER_COOLDOWN_MS = 30_000;
 }
 
 function describe(errors: ValidationError[]): string[] {
