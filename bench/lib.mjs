@@ -1,7 +1,7 @@
 // Shared by the bench:* scripts: start the built app as a child process on the local
 // services, read /proc figures, and write results (JSON + a section of bench/README.md).
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
@@ -88,43 +88,17 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** Pids of the local FerretDB, PostgreSQL (postmaster) and Redis that scripts/services.sh started (if it did). */
+/** Pids of the local secantus-mdb and Redis that scripts/services.sh started (if it did). */
 export function servicePids() {
   const read = (file) => (existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0].trim()) : null);
-  return {
-    ferretdb: read(join(ROOT, '.local', 'run', 'ferretdb.pid')),
-    postgres: read(join(ROOT, '.local', 'data', 'postgres', 'postmaster.pid')),
-    redis: read(join(ROOT, '.local', 'run', 'redis.pid')),
-  };
+  return { database: read(join(ROOT, '.local', 'run', 'mongo.pid')), redis: read(join(ROOT, '.local', 'run', 'redis.pid')) };
 }
 
-/**
- * CPU seconds of a process and its live children, plus what its exited children used:
- * PostgreSQL does its work in one backend process per connection.
- */
-export function treeCpuSeconds(pid) {
-  if (pid === null) return null;
-  let total = 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / 100; // + cutime, cstime
-  } catch {
-    return null;
-  }
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      if (Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
+/** Resident memory of a process now, MB. */
+export function rssMb(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : null;
 }
-
-/** MongoDB's own CSV importer, the raw-load peer of bench:ingest, when this machine has it. */
-export const MONGOIMPORT = process.env.MONGOIMPORT ?? join(ROOT, '..', 'shared', 'tools', 'mongoimport');
 
 export function machine() {
   return { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version, date: new Date().toISOString() };
@@ -154,10 +128,14 @@ export function dbUri(name) {
   return base.toString();
 }
 
-/** The synthetic export the benches use (1,000 campaigns, 500 influencers), generated once per size. */
-export function sampleFile(rows, badRatio = 0.02, seed = 7) {
+/**
+ * The synthetic exports the benches use, generated once per shape: 1,000 campaigns and
+ * `influencers` creators (500: nearly every row a new creator pair; 50: ~20 posts a pair).
+ */
+export function sampleFile(rows, badRatio = 0.02, seed = 7, influencers = 500) {
   mkdirSync(TMP, { recursive: true });
-  const file = join(TMP, `ingest-${rows}${badRatio === 0.02 ? '' : `-bad${badRatio}`}${seed === 7 ? '' : `-seed${seed}`}.csv`);
+  const shape = `${badRatio === 0.02 ? '' : `-bad${badRatio}`}${seed === 7 ? '' : `-seed${seed}`}${influencers === 500 ? '' : `-inf${influencers}`}`;
+  const file = join(TMP, `ingest-${rows}${shape}.csv`);
   if (!existsSync(file)) {
     const res = spawnSync(
       process.execPath,
@@ -170,7 +148,7 @@ export function sampleFile(rows, badRatio = 0.02, seed = 7) {
         '--campaigns',
         '1000',
         '--influencers',
-        '500',
+        String(influencers),
         '--seed',
         String(seed),
         '--out',
