@@ -7,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { EnvironmentVariables } from '../config/environment';
 import { serveDashboard } from './dashboard-assets';
+import { applyServerTimeouts } from './server-timeouts';
 import { createValidationPipe } from './validation';
 
 function refuseProtoKeys(key: string, value: unknown) {
@@ -19,6 +20,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  applyServerTimeouts(app.getHttpServer(), {
+    HTTP_REQUEST_TIMEOUT_S: config.get('HTTP_REQUEST_TIMEOUT_S', { infer: true }),
+    HTTP_HEADERS_TIMEOUT_S: config.get('HTTP_HEADERS_TIMEOUT_S', { infer: true }),
+    HTTP_KEEP_ALIVE_TIMEOUT_S: config.get('HTTP_KEEP_ALIVE_TIMEOUT_S', { infer: true }),
+  });
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
   // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
