@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { EnvironmentVariables } from '../config/environment';
+import { refuseCrossSiteWrites } from './cross-site';
 import { serveDashboard } from './dashboard-assets';
 import { applyServerTimeouts } from './server-timeouts';
 import { createValidationPipe } from './validation';
@@ -40,11 +41,13 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? swaggerUi : strict)(req, res, next));
-  serveDashboard(app);
   const origins = (config.get('CORS_ORIGINS', { infer: true }) ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  // Before every route, Nest's and the plain-express ones (Bull Board's retry/clean actions).
+  app.use(refuseCrossSiteWrites(origins));
+  serveDashboard(app);
   if (origins.length > 0) app.enableCors({ origin: origins });
 
   app.useGlobalPipes(createValidationPipe());
