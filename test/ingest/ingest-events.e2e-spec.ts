@@ -105,7 +105,7 @@ describe('GET /ingest/:jobId/events (server-sent events, real FerretDB, Redis, B
 });
 
 describe('GET /ingest/:jobId/events behind API keys and the rate limit', () => {
-  const setup = apiAndLateWorker('events_keys', { API_KEYS: 'events-key', RATE_LIMIT_PER_MIN: '2' });
+  const setup = apiAndLateWorker('events_keys', { API_KEYS: 'events-key', RATE_LIMIT_PER_MIN: '4' });
   const key = { 'X-API-Key': 'events-key' };
   let app: NestExpressApplication;
   beforeAll(async () => {
@@ -115,16 +115,17 @@ describe('GET /ingest/:jobId/events behind API keys and the rate limit', () => {
 
   it('needs the key (401 without, 403 wrong), and a stream of many events counts once against the limit', async () => {
     const { jobId } = (await uploadCsv(app, referenceUpload('ssek', 20_000).csv).set(key).expect(202)).body;
+    // Refused requests count against the limit too (requests 1 and 2 of 4).
     await request(app.getHttpServer()).get(`/ingest/${jobId}/events`).expect(401);
     await request(app.getHttpServer()).get(`/ingest/${jobId}/events`).set('X-API-Key', 'wrong').expect(403);
 
-    const watched = await setup.watch(app, jobId, key);
+    const watched = await setup.watch(app, jobId, key); // request 3
     expect(watched.status).toBe(200);
     // More events than the per-minute limit: the limit applies per request, not per message.
-    expect(progressOf(watched).length).toBeGreaterThan(2);
+    expect(progressOf(watched).length).toBeGreaterThan(4);
     expect(progressOf(watched).pop()?.status).toBe('completed');
 
-    expect((await readEventStream(app, `/ingest/${jobId}/events`, key)).status).toBe(200); // request 2 of 2
+    expect((await readEventStream(app, `/ingest/${jobId}/events`, key)).status).toBe(200); // request 4 of 4
     const over = await readEventStream(app, `/ingest/${jobId}/events`, key);
     expect(over.status).toBe(429);
     expect(JSON.parse(over.body).message).toMatch(/Too many requests/);
