@@ -156,6 +156,20 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(3_600)
   HTTP_KEEP_ALIVE_TIMEOUT_S = 65;
+
+  /** GET /ingest/:jobId/events ends after this long with a `reconnect` event, however long the job takes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  INGEST_EVENTS_MAX_S = 3_600;
+
+  /** A `: keepalive` comment line this often on an event stream, so that proxies don't cut it as idle. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  INGEST_EVENTS_HEARTBEAT_MS = 15_000;
 }
 
 function describe(errors: ValidationError[]): string[] {
