@@ -15,8 +15,8 @@ const job = {
   createdAt: new Date(0),
 } as unknown as IngestJob;
 
-function newTestService(progress: () => Promise<unknown>) {
-  const jobs = { find: async () => job } as unknown as IngestJobRepository;
+function newTestService(progress: () => Promise<unknown>, stored: IngestJob = job) {
+  const jobs = { find: async () => stored } as unknown as IngestJobRepository;
   return new IngestStatusService(jobs, { progress } as unknown as IngestProgressRepository);
 }
 
@@ -38,5 +38,16 @@ describe('IngestStatusService.status', () => {
       Promise.reject(new Error('WRONGTYPE Operation against a key holding the wrong kind of value')),
     );
     await expect(service.status('u1')).rejects.toThrow(/WRONGTYPE/);
+  });
+
+  it('shows why a job failed without the hosts and ports of the services behind it', async () => {
+    const failed = {
+      ...job,
+      status: 'failed',
+      finishedAt: new Date(2),
+      failureReason: 'Server selection timed out after 30000 ms: connect ECONNREFUSED 127.0.0.1:27027',
+    } as IngestJob;
+    const s = await newTestService(async () => null, failed).status('u1');
+    expect(s.failureReason).toBe('Server selection timed out after 30000 ms: connect ECONNREFUSED [host]');
   });
 });

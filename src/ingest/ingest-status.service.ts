@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { clientSafeMessage } from '../core/http/client-safe-message';
 import { isRedisUnavailable } from '../core/redis/redis-errors';
 import { IngestStatusDto } from './dto/ingest-status.dto';
 import { IngestJobRepository } from './ingest-job.repository';
@@ -53,7 +54,8 @@ export class IngestStatusService {
       createdAt: job.createdAt,
       startedAt,
       finishedAt: job.finishedAt ?? null,
-      ...(job.failureReason !== undefined && { failureReason: job.failureReason }),
+      // Stored as the driver worded it; what clients see names no host, port or URI of ours.
+      ...(job.failureReason !== undefined && { failureReason: clientSafeMessage(job.failureReason) }),
       errors: job.firstErrors,
       errorsUrl: `/ingest/${job._id}/errors`,
     };

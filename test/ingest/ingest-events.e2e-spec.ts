@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent, get } from 'node:http';
 import request from 'supertest';
 import { referenceUpload } from '../support/reference-upload';
 import { uploadCsv } from '../support/ingest-helpers';
@@ -105,7 +106,7 @@ describe('GET /ingest/:jobId/events (server-sent events, real FerretDB, Redis, B
 });
 
 describe('GET /ingest/:jobId/events behind API keys and the rate limit', () => {
-  const setup = apiAndLateWorker('events_keys', { API_KEYS: 'events-key', RATE_LIMIT_PER_MIN: '2' });
+  const setup = apiAndLateWorker('events_keys', { API_KEYS: 'events-key', RATE_LIMIT_PER_MIN: '4' });
   const key = { 'X-API-Key': 'events-key' };
   let app: NestExpressApplication;
   beforeAll(async () => {
@@ -115,16 +116,17 @@ describe('GET /ingest/:jobId/events behind API keys and the rate limit', () => {
 
   it('needs the key (401 without, 403 wrong), and a stream of many events counts once against the limit', async () => {
     const { jobId } = (await uploadCsv(app, referenceUpload('ssek', 20_000).csv).set(key).expect(202)).body;
+    // Refused requests count against the limit too (requests 1 and 2 of 4).
     await request(app.getHttpServer()).get(`/ingest/${jobId}/events`).expect(401);
     await request(app.getHttpServer()).get(`/ingest/${jobId}/events`).set('X-API-Key', 'wrong').expect(403);
 
-    const watched = await setup.watch(app, jobId, key);
+    const watched = await setup.watch(app, jobId, key); // request 3
     expect(watched.status).toBe(200);
     // More events than the per-minute limit: the limit applies per request, not per message.
-    expect(progressOf(watched).length).toBeGreaterThan(2);
+    expect(progressOf(watched).length).toBeGreaterThan(4);
     expect(progressOf(watched).pop()?.status).toBe('completed');
 
-    expect((await readEventStream(app, `/ingest/${jobId}/events`, key)).status).toBe(200); // request 2 of 2
+    expect((await readEventStream(app, `/ingest/${jobId}/events`, key)).status).toBe(200); // request 4 of 4
     const over = await readEventStream(app, `/ingest/${jobId}/events`, key);
     expect(over.status).toBe(429);
     expect(JSON.parse(over.body).message).toMatch(/Too many requests/);
@@ -153,4 +155,46 @@ describe('GET /ingest/:jobId/events when the client leaves', () => {
     await new Promise((r) => setTimeout(r, 1_000));
     expect(poll.mock.calls.length).toBe(afterLeaving);
   });
+});
+
+describe('GET /ingest/:jobId/events on a long watch', () => {
+  // No worker ever: the job stays queued and only the server can end the stream.
+  const setup = apiAndLateWorker('events_long', { INGEST_EVENTS_HEARTBEAT_MS: '200', INGEST_EVENTS_MAX_S: '2' });
+  const queuedJob = async (app: NestExpressApplication) =>
+    (await uploadCsv(app, 'campaignId,influencerId,likes,comments,shares,views\nlong,a,1,1,1,10').expect(202)).body.jobId as string;
+  afterAll(() => setup.close());
+
+  it('sends a keepalive comment while nothing changes, and ends at the maximum lifetime with a reconnect event', async () => {
+    const app = await setup.api();
+    const jobId = await queuedJob(app);
+    const res = await readEventStream(app, `/ingest/${jobId}/events`, {}, { timeoutMs: 10_000 });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/^: keepalive\n\n/m);
+    expect(res.events.map((e) => e.type)).toEqual(['progress', 'reconnect']);
+    expect(JSON.parse(res.events[1].data)).toEqual({
+      jobId,
+      reason: 'max-lifetime',
+      message: expect.stringMatching(/open the stream again/),
+    });
+  });
+
+  it('ends open streams when the application shuts down, so that close() does not wait for them', async () => {
+    const app = await setup.api();
+    const jobId = await queuedJob(app);
+    const { port } = app.getHttpServer().address() as { port: number };
+    // Keeps idle connections for good, as browsers and proxies may: the server must let go itself.
+    const agent = new Agent({ keepAlive: true });
+    let body = '';
+    const ended = new Promise<void>((resolve, reject) => {
+      get({ host: '127.0.0.1', port, path: `/ingest/${jobId}/events`, agent }, (res) => {
+        res.setEncoding('utf8').on('data', (d: string) => (body += d));
+        res.socket.on('close', () => resolve());
+      }).on('error', reject);
+    });
+    while (!body.includes('event: progress')) await new Promise((r) => setTimeout(r, 20));
+    await app.close();
+    await ended;
+    agent.destroy();
+    expect(body).toMatch(/event: reconnect\nid: \d+\ndata: \{"jobId":"[^"]+","reason":"shutdown",/);
+  }, 30_000);
 });

@@ -167,6 +167,46 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   BRIEF_BREAKER_COOLDOWN_MS = 30_000;
+
+  // --- HTTP server and event streams
+
+  /**
+   * The longest a client may take to send one whole request (headers and body): sized for
+   * the largest upload INGEST_MAX_BYTES allows over a slow link, past Node's 300 s.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  HTTP_REQUEST_TIMEOUT_S = 3_600;
+
+  /** The longest a client may take to send the request headers (capped at HTTP_REQUEST_TIMEOUT_S). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3_600)
+  HTTP_HEADERS_TIMEOUT_S = 60;
+
+  /** How long an idle keep-alive connection stays open: longer than a proxy's own (60 s is common), so the proxy closes first. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600)
+  HTTP_KEEP_ALIVE_TIMEOUT_S = 65;
+
+  /** GET /ingest/:jobId/events ends after this long with a `reconnect` event, however long the job takes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  INGEST_EVENTS_MAX_S = 3_600;
+
+  /** A `: keepalive` comment line this often on an event stream, so that proxies don't cut it as idle. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  INGEST_EVENTS_HEARTBEAT_MS = 15_000;
 }
 
 function describe(errors: ValidationError[]): string[] {

@@ -1,28 +1,48 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, OnModuleInit } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
+import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { apiKeys, EnvironmentVariables } from '../config/environment';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { IS_PUBLIC } from './public.decorator';
+import { RateLimitGuard } from './rate-limits';
 
 /** X-API-Key on every route but those marked @Public(), when API_KEYS is set. */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyGuard implements CanActivate, OnModuleInit {
   private readonly verifier: ApiKeyVerifier;
+  /**
+   * A refused request never reaches the global rate-limit guard (Nest stops at the first
+   * guard that throws), so it is counted here: guessing keys is limited like any traffic.
+   */
+  private readonly rateLimit: RateLimitGuard;
 
   constructor(
     private readonly reflector: Reflector,
     config: ConfigService<EnvironmentVariables, true>,
+    @InjectThrottlerOptions() throttlerOptions: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() throttlerStorage: ThrottlerStorage,
   ) {
     this.verifier = new ApiKeyVerifier(apiKeys({ API_KEYS: config.get('API_KEYS', { infer: true }) }));
+    this.rateLimit = new RateLimitGuard(throttlerOptions, throttlerStorage, reflector);
   }
 
-  canActivate(context: ExecutionContext): boolean {
+  onModuleInit(): Promise<void> {
+    return this.rateLimit.onModuleInit();
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (!this.verifier.enabled) return true;
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
-    this.verifier.verify(context.switchToHttp().getRequest<Request>().headers['x-api-key']);
+    try {
+      this.verifier.verify(context.switchToHttp().getRequest<Request>().headers['x-api-key']);
+    } catch (refused) {
+      // Over the limit, the answer is 429 rather than 401/403: no more guesses are judged.
+      await this.rateLimit.canActivate(context);
+      throw refused;
+    }
     return true;
   }
 }

@@ -6,7 +6,9 @@ import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { EnvironmentVariables } from '../config/environment';
+import { refuseCrossSiteWrites } from './cross-site';
 import { serveDashboard } from './dashboard-assets';
+import { applyServerTimeouts } from './server-timeouts';
 import { createValidationPipe } from './validation';
 
 function refuseProtoKeys(key: string, value: unknown) {
@@ -19,6 +21,11 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  applyServerTimeouts(app.getHttpServer(), {
+    HTTP_REQUEST_TIMEOUT_S: config.get('HTTP_REQUEST_TIMEOUT_S', { infer: true }),
+    HTTP_HEADERS_TIMEOUT_S: config.get('HTTP_HEADERS_TIMEOUT_S', { infer: true }),
+    HTTP_KEEP_ALIVE_TIMEOUT_S: config.get('HTTP_KEEP_ALIVE_TIMEOUT_S', { infer: true }),
+  });
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
   // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
@@ -34,11 +41,13 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? swaggerUi : strict)(req, res, next));
-  serveDashboard(app);
   const origins = (config.get('CORS_ORIGINS', { infer: true }) ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);
+  // Before every route, Nest's and the plain-express ones (Bull Board's retry/clean actions).
+  app.use(refuseCrossSiteWrites(origins));
+  serveDashboard(app);
   if (origins.length > 0) app.enableCors({ origin: origins });
 
   app.useGlobalPipes(createValidationPipe());

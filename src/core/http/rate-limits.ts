@@ -1,6 +1,6 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { EnvironmentVariables } from '../config/environment';
 
 const RATE_LIMIT_GROUP = 'rateLimitGroup';
@@ -29,12 +29,22 @@ export function rateLimits(
   };
 }
 
+const counted = new WeakSet<Request>();
+
 /**
  * The throttler names its header Retry-After-<name> for named limits; clients and
  * proxies understand only Retry-After, so every 429 carries that too.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
+  /** The API-key guard counts the requests it refuses; whichever guard sees a request first counts it, once. */
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<Request>();
+    if (counted.has(req)) return true;
+    counted.add(req);
+    return super.canActivate(context);
+  }
+
   protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     const res = context.switchToHttp().getResponse<Response>();
     if (!res.headersSent) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(detail.timeToBlockExpire))));
