@@ -75,6 +75,14 @@ describe('POST /ingest → workers → GET /ingest/:id (real FerretDB, Redis, Bu
     expect(asCsv.text.split('\n')[0]).toBe('line,column,reason');
   });
 
+  it('rejects a row with a stray quote after a closed quoted field and still lands the lines after it', async () => {
+    const csv = `${HEADER}\nsq,"alice" "x,p1,1,1,1,10\nsq,bob,p2,1,1,1,10\nsq,carl,p3,1,1,1,10\n`;
+    const job = await ingest(app, csv);
+    expect(job).toMatchObject({ status: 'completed', rowsAccepted: 2, rowsRejected: 1 });
+    expect(job.errors).toEqual([{ line: 2, column: null, reason: expect.stringMatching(/malformed CSV quoting/) }]);
+    expect((await top(app, 'sq')).map((r) => r.influencerId).sort()).toEqual(['bob', 'carl']);
+  });
+
   it('accepts a raw text/csv body', async () => {
     const res = await uploadCsv(app, `${HEADER}\nraw1,a,p1,1,0,0,10\n`, 'raw').expect(202);
     expect(await waitForJob(app, res.body.jobId)).toMatchObject({ status: 'completed', rowsAccepted: 1 });

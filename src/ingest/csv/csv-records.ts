@@ -18,8 +18,37 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 const COMMA = 44;
-const SPACE = 32;
-const TAB = 9;
+
+/** JS `\s` but line breaks: what fast-csv skips around a quoted field. */
+function isBlank(c: number): boolean {
+  if (c < 0xa0) return c === 32 || c === 9 || c === 11 || c === 12;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+/** Where the splitter is in the current field, outside quotes. */
+const enum Field {
+  /** Only blanks so far: a quote here opens a quoted field. */
+  Start,
+  /** Unquoted content: a quote is a literal character. */
+  Unquoted,
+  /** After a closing quote: only blanks may come before the comma or line break. */
+  Closed,
+  /**
+   * Something else came after a closing quote: the record is malformed (fast-csv rejects
+   * it) and every quote up to the line break is literal, so the damage stays on this line.
+   */
+  Broken,
+}
 
 /**
  * Cuts decoded CSV text into records at line breaks outside quotes (RFC 4180), keeping
@@ -36,7 +65,7 @@ export class CsvRecordSplitter {
   private line = 1;
   private breaksInRecord = 0;
   private first = true;
-  private fieldStart = true;
+  private field = Field.Start;
 
   push(text: string): CsvRecord[] {
     if (this.first) {
@@ -69,24 +98,28 @@ export class CsvRecordSplitter {
           // `""` inside quotes is an escaped quote; wait for the next chunk to tell.
           if (i + 1 === n) break;
           if (buf.charCodeAt(i + 1) === QUOTE) i++;
-          else this.inQuotes = false;
+          else {
+            this.inQuotes = false;
+            this.field = Field.Closed;
+          }
         } else if (c === LF || (c === CR && !(i + 1 < n && buf.charCodeAt(i + 1) === LF))) {
           this.breaksInRecord++;
         }
       } else if (c === QUOTE) {
         // RFC 4180: a quote opens a quoted field only at the start of a field
         // (fast-csv also allows leading blanks); elsewhere it is a literal character.
-        if (this.fieldStart) this.inQuotes = true;
+        if (this.field === Field.Start) this.inQuotes = true;
+        else if (this.field === Field.Closed) this.field = Field.Broken;
       } else if (c === COMMA) {
-        this.fieldStart = true;
+        if (this.field !== Field.Broken) this.field = Field.Start;
       } else if (c === LF || c === CR) {
         const crlf = c === CR && i + 1 < n && buf.charCodeAt(i + 1) === LF;
         this.emit(out, buf.slice(this.start, i));
         this.start = i + (crlf ? 2 : 1);
-        this.fieldStart = true;
         if (crlf) i++;
-      } else if (c !== SPACE && c !== TAB) {
-        this.fieldStart = false;
+      } else if (!isBlank(c)) {
+        if (this.field === Field.Start) this.field = Field.Unquoted;
+        else if (this.field === Field.Closed) this.field = Field.Broken;
       }
       i++;
       if (i - this.start > MAX_RECORD_CHARS) {
@@ -97,7 +130,7 @@ export class CsvRecordSplitter {
         });
         this.skipping = true;
         this.inQuotes = false;
-        this.fieldStart = true;
+        this.field = Field.Start;
         this.line += this.breaksInRecord;
         this.breaksInRecord = 0;
         this.start = i;
@@ -118,7 +151,7 @@ export class CsvRecordSplitter {
   }
 
   private emit(out: CsvRecord[], text: string) {
-    this.fieldStart = true;
+    this.field = Field.Start;
     if (this.skipping) {
       this.skipping = false;
       this.line += 1;
