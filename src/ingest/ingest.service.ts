@@ -13,10 +13,11 @@ import { packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
 import { parseRecordFields, readCsvRecords } from './csv/csv-records';
 import { classifyRecord, EngagementRow, isBlankRecord } from './csv/row-validator';
+import { UploadState } from './csv/upload-state';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
-import { ERROR_PAGE_SIZE, ERRORS_IN_STATUS, IngestError } from './schemas/ingest-job.schema';
+import { ERROR_PAGE_SIZE } from './schemas/ingest-job.schema';
 import { UploadSource } from './upload-source';
 
 export interface IngestAccepted {
@@ -148,57 +149,5 @@ export class IngestService {
     } catch (cleanupErr) {
       this.logger.warn(`upload ${state.uploadId}: could not record the abort: ${(cleanupErr as Error).message}`);
     }
-  }
-}
-
-/** Counters and buffers of one upload while it is being read. */
-class UploadState {
-  rowsTotal = 0;
-  rowsAccepted = 0;
-  rowsRejected = 0;
-  rowsDuplicate = 0;
-  chunks = 0;
-  errorPages = 0;
-  private readonly campaigns = new Set<string>();
-  readonly firstErrors: IngestError[] = [];
-  pendingErrors: IngestError[] = [];
-
-  constructor(readonly uploadId: string) {}
-
-  accept() {
-    this.rowsTotal++;
-    this.rowsAccepted++;
-  }
-
-  reject(errors: IngestError[]) {
-    this.rowsTotal++;
-    this.rowsRejected++;
-    for (const e of errors) {
-      if (this.firstErrors.length < ERRORS_IN_STATUS) this.firstErrors.push(e);
-      this.pendingErrors.push(e);
-    }
-  }
-
-  /** The campaigns of `rows` not seen earlier in the file (and now remembered). */
-  newCampaigns(rows: EngagementRow[]): string[] {
-    const fresh: string[] = [];
-    for (const r of rows) {
-      if (this.campaigns.has(r.campaignId)) continue;
-      this.campaigns.add(r.campaignId);
-      fresh.push(r.campaignId);
-    }
-    return fresh;
-  }
-
-  summary() {
-    return {
-      rowsTotal: this.rowsTotal,
-      rowsAccepted: this.rowsAccepted,
-      rowsRejected: this.rowsRejected,
-      rowsDuplicate: this.rowsDuplicate,
-      campaignCount: this.campaigns.size,
-      firstErrors: this.firstErrors,
-      errorPages: this.errorPages,
-    };
   }
 }

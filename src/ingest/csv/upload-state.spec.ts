@@ -1,0 +1,57 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { checkHeader } from './csv-header';
+import { readCsvRecords } from './csv-records';
+import { classifyRecord } from './row-validator';
+import { detach, UploadState } from './upload-state';
+
+// Jest does not run node with --expose-gc; the flag still takes effect for contexts made after it.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const CHUNK = 64 * 1024;
+const CAMPAIGNS = 400;
+
+/** One 64 KiB network-sized chunk per campaign, each a single row padded by an ignored column. */
+async function* upload(): AsyncGenerator<Buffer> {
+  yield Buffer.from('campaignId,influencerId,postId,likes,comments,shares,views,note\n');
+  for (let c = 0; c < CAMPAIGNS; c++) {
+    const row = `campaign-${String(c).padStart(6, '0')}-spring,inf,p${c},1,1,1,10,`;
+    yield Buffer.from(row + 'x'.repeat(CHUNK - row.length - 1) + '\n');
+  }
+}
+
+function heapUsed(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+describe('UploadState', () => {
+  it('keeps each distinct campaign id without the input it was read from', async () => {
+    const check = checkHeader(['campaignId', 'influencerId', 'postId', 'likes', 'comments', 'shares', 'views', 'note']);
+    if (!check.ok) throw new Error('bad header');
+    const state = new UploadState('u');
+    const before = heapUsed();
+    let header = true;
+    for await (const record of readCsvRecords(upload())) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      const outcome = classifyRecord(record, check.layout);
+      if (outcome.kind !== 'row') throw new Error(`line ${record.line} was not accepted`);
+      state.newCampaigns([outcome.row]);
+    }
+    const grown = heapUsed() - before;
+    expect(state.summary().campaignCount).toBe(CAMPAIGNS);
+    // 400 short ids need well under 1 MB; each one pinning its 64 KiB chunk would be 25 MB.
+    expect(grown).toBeLessThan(4 * 1024 ** 2);
+  });
+});
+
+describe('detach', () => {
+  it('copies every UTF-16 code unit, lone surrogates and U+FFFD included', () => {
+    for (const s of ['', 'a', 'campaign_é_😀', 'x\uD800y', '\uDC00', '\uFFFD']) expect(detach(s)).toBe(s);
+  });
+});
