@@ -10,7 +10,7 @@ const NEXT = '\u0002';
 
 export type JobSummary = Pick<
   IngestJob,
-  'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages'
+  'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages' | 'errorsNotStored'
 >;
 
 export interface JobOutcome {

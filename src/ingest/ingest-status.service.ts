@@ -55,6 +55,7 @@ export class IngestStatusService {
       finishedAt: job.finishedAt ?? null,
       ...(job.failureReason !== undefined && { failureReason: job.failureReason }),
       errors: job.firstErrors,
+      errorsNotStored: job.errorsNotStored ?? 0,
       errorsUrl: `/ingest/${job._id}/errors`,
     };
   }

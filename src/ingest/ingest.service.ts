@@ -34,6 +34,7 @@ export interface IngestAccepted {
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly chunkRows: number;
+  private readonly maxStoredErrors: number;
 
   constructor(
     private readonly jobs: IngestJobRepository,
@@ -42,6 +43,7 @@ export class IngestService {
     config: ConfigService<EnvironmentVariables, true>,
   ) {
     this.chunkRows = config.get('INGEST_CHUNK_ROWS', { infer: true });
+    this.maxStoredErrors = config.get('INGEST_MAX_STORED_ERRORS', { infer: true });
   }
 
   async ingest(source: UploadSource): Promise<IngestAccepted> {
@@ -53,7 +55,7 @@ export class IngestService {
     const uploadSeq = await this.jobs.nextUploadSeq();
     await this.jobs.create(uploadId, uploadSeq, source.filename);
 
-    const state = new UploadState(uploadId);
+    const state = new UploadState(uploadId, this.maxStoredErrors);
     let chunk: EngagementRow[] = [];
     try {
       for (let r = await records.next(); !r.done; r = await records.next()) {

@@ -130,6 +130,16 @@ export class EnvironmentVariables {
   @ValidateIf((_, v) => v !== undefined)
   @IsString()
   CORS_ORIGINS?: string;
+
+  /**
+   * Rejected-row errors stored per upload for GET /ingest/:jobId/errors (about 90 bytes
+   * each); past it they are only counted (status errorsNotStored), rowsRejected stays exact.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  INGEST_MAX_STORED_ERRORS = 100_000;
 }
 
 function describe(errors: ValidationError[]): string[] {

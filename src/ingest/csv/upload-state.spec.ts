@@ -55,3 +55,26 @@ describe('detach', () => {
     for (const s of ['', 'a', 'campaign_é_😀', 'x\uD800y', '\uDC00', '\uFFFD']) expect(detach(s)).toBe(s);
   });
 });
+
+describe('UploadState error cap', () => {
+  const error = (line: number, column: string | null = null) => ({ line, column, reason: 'bad' });
+
+  it('stores at most the cap of errors, counting the rest, and keeps every count exact', () => {
+    const state = new UploadState('u', 3);
+    state.reject([error(2)]);
+    state.reject([error(3, 'likes'), error(3, 'views')]);
+    state.reject([error(4)]);
+    state.reject([error(5)]);
+    state.accept();
+    expect(state.pendingErrors.map((e) => e.line)).toEqual([2, 3, 3]);
+    expect(state.summary()).toMatchObject({ rowsTotal: 5, rowsAccepted: 1, rowsRejected: 4, errorsNotStored: 2 });
+    expect(state.summary().firstErrors).toHaveLength(5);
+  });
+
+  it('stores nothing with a cap of 0 but still shows the first errors in the status', () => {
+    const state = new UploadState('u', 0);
+    state.reject([error(2)]);
+    expect(state.pendingErrors).toEqual([]);
+    expect(state.summary()).toMatchObject({ rowsRejected: 1, errorsNotStored: 1, firstErrors: [error(2)] });
+  });
+});

@@ -21,11 +21,17 @@ export class UploadState {
   rowsDuplicate = 0;
   chunks = 0;
   errorPages = 0;
+  /** Errors past maxStoredErrors: counted, not kept. */
+  errorsNotStored = 0;
+  private errorsStored = 0;
   private readonly campaigns = new Set<string>();
   readonly firstErrors: IngestError[] = [];
   pendingErrors: IngestError[] = [];
 
-  constructor(readonly uploadId: string) {}
+  constructor(
+    readonly uploadId: string,
+    private readonly maxStoredErrors = Infinity,
+  ) {}
 
   accept() {
     this.rowsTotal++;
@@ -37,7 +43,10 @@ export class UploadState {
     this.rowsRejected++;
     for (const e of errors) {
       if (this.firstErrors.length < ERRORS_IN_STATUS) this.firstErrors.push(e);
-      this.pendingErrors.push(e);
+      if (this.errorsStored < this.maxStoredErrors) {
+        this.errorsStored++;
+        this.pendingErrors.push(e);
+      } else this.errorsNotStored++;
     }
   }
 
@@ -62,6 +71,7 @@ export class UploadState {
       campaignCount: this.campaigns.size,
       firstErrors: this.firstErrors,
       errorPages: this.errorPages,
+      errorsNotStored: this.errorsNotStored,
     };
   }
 }
