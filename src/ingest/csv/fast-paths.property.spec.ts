@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { checkHeader } from './csv-header';
+import { validateRow } from './row-validator';
+
+const check = checkHeader(['campaignId', 'influencerId', 'postId', 'likes', 'comments', 'shares', 'views', 'postedAt']);
+if (!check.ok) throw new Error('bad header');
+const layout = check.layout;
+
+/** What the row becomes: its normalised values or the columns at fault (reasons quote the raw text, so differ). */
+function outcome(fields: string[]) {
+  const r = validateRow(fields, layout, 2);
+  return r.ok ? r.row : r.errors.map((e) => e.column);
+}
+
+// A leading blank is trimmed away by every rule, but it keeps a value off the fast paths:
+// both paths must agree on every value of the shapes the fast paths take.
+const pad = (s: string) => ` ${s}`;
+const digit = fc.constantFrom(...'0123456789');
+const digits = (n: number) => fc.array(digit, { minLength: n, maxLength: n }).map((d) => d.join(''));
+
+describe('validateRow fast paths (properties)', () => {
+  it('reads YYYY-MM-DDTHH:MM:SSZ exactly as the general date path, valid or not', () => {
+    const date = fc
+      .tuple(digits(4), digits(2), digits(2), digits(2), digits(2), digits(2))
+      .map(([y, mo, d, h, mi, s]) => `${y}-${mo}-${d}T${h}:${mi}:${s}Z`);
+    fc.assert(
+      fc.property(date, (v) => {
+        expect(outcome(['c', 'i', 'p', '1', '1', '1', '10', v])).toEqual(outcome(['c', 'i', 'p', '1', '1', '1', '10', pad(v)]));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('reads digit counts exactly as the general count path, whatever their length', () => {
+    const count = fc.oneof(fc.integer({ min: 1, max: 20 }).chain(digits), fc.nat().map(String));
+    fc.assert(
+      fc.property(count, fc.integer({ min: 3, max: 6 }), (v, column) => {
+        const fields = ['c', 'i', 'p', '1', '1', '1', '10', ''];
+        const padded = [...fields];
+        fields[column] = v;
+        padded[column] = pad(v);
+        expect(outcome(fields)).toEqual(outcome(padded));
+      }),
+    );
+  });
+
+  it('reads printable-ASCII ids exactly as the general id path, whatever their length', () => {
+    const id = fc.string({ unit: fc.integer({ min: 33, max: 126 }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 210 });
+    fc.assert(
+      fc.property(id, fc.integer({ min: 0, max: 2 }), (v, column) => {
+        const fields = ['c', 'i', 'p', '1', '1', '1', '10', ''];
+        const padded = [...fields];
+        fields[column] = v;
+        padded[column] = pad(v);
+        expect(outcome(fields)).toEqual(outcome(padded));
+      }),
+    );
+  });
+});
