@@ -28,7 +28,7 @@ require.extensions['.ts'] = (module, filename) => {
   });
   module._compile(outputText, filename);
 };
-const { readCsvRecords, parseRecordFields } = require(join(ROOT, 'src/ingest/csv/csv-records.ts'));
+const csv = require(join(ROOT, 'src/ingest/csv/csv-records.ts'));
 const { checkHeader } = require(join(ROOT, 'src/ingest/csv/csv-header.ts'));
 const { classifyRecord } = require(join(ROOT, 'src/ingest/csv/row-validator.ts'));
 const codec = require(join(ROOT, 'src/ingest/chunk-codec.ts'));
@@ -46,30 +46,39 @@ function send(rows, index, sink) {
   sink.payloadBytes += JSON.stringify(data).length;
 }
 
+/** The records of the file, batch by batch where the module offers it (as IngestService reads them). */
+async function* recordBatches() {
+  const source = (async function* () {
+    yield* pieces;
+  })();
+  if (csv.readCsvRecordBatches) yield* csv.readCsvRecordBatches(source);
+  else for await (const r of csv.readCsvRecords(source)) yield [r];
+}
+
 async function readOnce() {
-  const records = readCsvRecords(
-    (async function* () {
-      yield* pieces;
-    })(),
-  )[Symbol.asyncIterator]();
-  const head = await records.next();
-  const parsed = head.done ? { ok: false } : parseRecordFields(head.value.text);
-  const check = parsed.ok ? checkHeader(parsed.fields) : { ok: false };
-  if (!check.ok) throw new Error('the file does not start with a valid header');
-  const layout = check.layout;
+  let layout;
   const sink = { rows: 0, accepted: 0, rejected: 0, keys: 0, payloadBytes: 0, chunks: 0 };
   let chunk = [];
-  for (let r = await records.next(); !r.done; r = await records.next()) {
-    const outcome = classifyRecord(r.value, layout);
-    if (outcome.kind === 'blank') continue;
-    sink.rows++;
-    if (outcome.kind === 'rejected') sink.rejected++;
-    else {
-      sink.accepted++;
-      chunk.push(outcome.row);
-      if (chunk.length >= chunkRows) {
-        send(chunk, sink.chunks++, sink);
-        chunk = [];
+  for await (const batch of recordBatches()) {
+    for (const record of batch) {
+      if (!layout) {
+        const parsed = csv.parseRecordFields(record.text);
+        const check = parsed.ok ? checkHeader(parsed.fields) : { ok: false };
+        if (!check.ok) throw new Error('the file does not start with a valid header');
+        layout = check.layout;
+        continue;
+      }
+      const outcome = classifyRecord(record, layout);
+      if (outcome.kind === 'blank') continue;
+      sink.rows++;
+      if (outcome.kind === 'rejected') sink.rejected++;
+      else {
+        sink.accepted++;
+        chunk.push(outcome.row);
+        if (chunk.length >= chunkRows) {
+          send(chunk, sink.chunks++, sink);
+          chunk = [];
+        }
       }
     }
   }

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../core/config/environment';
 import { packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
-import { parseRecordFields, readCsvRecords } from './csv/csv-records';
+import { CsvRecord, parseRecordFields, readCsvRecordBatches } from './csv/csv-records';
 import { classifyRecord, EngagementRow, isBlankRecord } from './csv/row-validator';
 import { UploadState } from './csv/upload-state';
 import { IngestJobRepository } from './ingest-job.repository';
@@ -19,6 +19,11 @@ import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
 import { ERROR_PAGE_SIZE } from './schemas/ingest-job.schema';
 import { UploadSource } from './upload-source';
+
+async function nextBatch(batches: AsyncIterator<CsvRecord[]>): Promise<CsvRecord[] | undefined> {
+  const b = await batches.next();
+  return b.done ? undefined : b.value;
+}
 
 export interface IngestAccepted {
   jobId: string;
@@ -47,8 +52,8 @@ export class IngestService {
   }
 
   async ingest(source: UploadSource): Promise<IngestAccepted> {
-    const records = readCsvRecords(source.body)[Symbol.asyncIterator]();
-    const layout = await this.readHeader(records);
+    const batches = readCsvRecordBatches(source.body)[Symbol.asyncIterator]();
+    const { layout, rest } = await this.readHeader(batches);
 
     // The upload exists from here on.
     const uploadId = randomUUID();
@@ -58,18 +63,20 @@ export class IngestService {
     const state = new UploadState(uploadId, this.maxStoredErrors);
     let chunk: EngagementRow[] = [];
     try {
-      for (let r = await records.next(); !r.done; r = await records.next()) {
-        const outcome = classifyRecord(r.value, layout);
-        if (outcome.kind === 'rejected') state.reject(outcome.errors);
-        if (outcome.kind === 'row') {
-          state.accept();
-          chunk.push(outcome.row);
-          if (chunk.length >= this.chunkRows) {
-            await this.sendChunk(state, uploadSeq, chunk);
-            chunk = [];
+      for (let batch: CsvRecord[] | undefined = rest; batch; batch = await nextBatch(batches)) {
+        for (const record of batch) {
+          const outcome = classifyRecord(record, layout);
+          if (outcome.kind === 'rejected') state.reject(outcome.errors);
+          if (outcome.kind === 'row') {
+            state.accept();
+            chunk.push(outcome.row);
+            if (chunk.length >= this.chunkRows) {
+              await this.sendChunk(state, uploadSeq, chunk);
+              chunk = [];
+            }
           }
+          if (state.pendingErrors.length >= ERROR_PAGE_SIZE) await this.flushErrors(state);
         }
-        if (state.pendingErrors.length >= ERROR_PAGE_SIZE) await this.flushErrors(state);
       }
       if (state.rowsTotal > 0) {
         if (chunk.length > 0) await this.sendChunk(state, uploadSeq, chunk);
@@ -88,26 +95,34 @@ export class IngestService {
     return { jobId: uploadId, status: 'queued', statusUrl: `/ingest/${uploadId}` };
   }
 
-  /** The header decides whether anything happens at all. */
-  private async readHeader(records: AsyncIterator<{ line: number; text: string; error?: string }>): Promise<HeaderLayout> {
-    for (let r = await records.next(); !r.done; r = await records.next()) {
-      if (r.value.error) throw new UnprocessableEntityException(`Line ${r.value.line}: ${r.value.error}`);
-      const parsed = parseRecordFields(r.value.text);
-      if (!parsed.ok) throw new UnprocessableEntityException(`The header (line ${r.value.line}) is not valid CSV: ${parsed.reason}`);
-      if (isBlankRecord(parsed.fields)) continue;
-      if (parsed.fields.some((f) => f.includes('\uFFFD'))) {
-        throw new BadRequestException('The file is not UTF-8 text (its header has invalid byte sequences)');
+  /** The header decides whether anything happens at all; `rest` is what its batch holds after it. */
+  private async readHeader(batches: AsyncIterator<CsvRecord[]>): Promise<{ layout: HeaderLayout; rest: CsvRecord[] }> {
+    for (let b = await batches.next(); !b.done; b = await batches.next()) {
+      for (let i = 0; i < b.value.length; i++) {
+        const layout = this.headerLayout(b.value[i]);
+        if (layout) return { layout, rest: b.value.slice(i + 1) };
       }
-      const check = checkHeader(parsed.fields);
-      if (!check.ok) {
-        const parts = [];
-        if (check.missing.length) parts.push(`missing required column(s): ${check.missing.join(', ')}`);
-        if (check.duplicated.length) parts.push(`column(s) given more than once: ${check.duplicated.join(', ')}`);
-        throw new UnprocessableEntityException(`Invalid CSV header: ${parts.join('; ')}`);
-      }
-      return check.layout;
     }
     throw new BadRequestException('The file is empty: expected a CSV header line and data rows');
+  }
+
+  /** The layout the header record gives, null for a blank line before it; a bad header is a 4xx. */
+  private headerLayout(r: CsvRecord): HeaderLayout | null {
+    if (r.error) throw new UnprocessableEntityException(`Line ${r.line}: ${r.error}`);
+    const parsed = parseRecordFields(r.text);
+    if (!parsed.ok) throw new UnprocessableEntityException(`The header (line ${r.line}) is not valid CSV: ${parsed.reason}`);
+    if (isBlankRecord(parsed.fields)) return null;
+    if (parsed.fields.some((f) => f.includes('\uFFFD'))) {
+      throw new BadRequestException('The file is not UTF-8 text (its header has invalid byte sequences)');
+    }
+    const check = checkHeader(parsed.fields);
+    if (!check.ok) {
+      const parts = [];
+      if (check.missing.length) parts.push(`missing required column(s): ${check.missing.join(', ')}`);
+      if (check.duplicated.length) parts.push(`column(s) given more than once: ${check.duplicated.join(', ')}`);
+      throw new UnprocessableEntityException(`Invalid CSV header: ${parts.join('; ')}`);
+    }
+    return check.layout;
   }
 
   private async sendChunk(state: UploadState, uploadSeq: number, rows: EngagementRow[]) {

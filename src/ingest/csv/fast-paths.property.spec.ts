@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { checkHeader } from './csv-header';
+import { readCsvRecords } from './csv-records';
 import { validateRow } from './row-validator';
 
 const check = checkHeader(['campaignId', 'influencerId', 'postId', 'likes', 'comments', 'shares', 'views', 'postedAt']);
@@ -54,6 +55,46 @@ describe('validateRow fast paths (properties)', () => {
         padded[column] = pad(v);
         expect(outcome(fields)).toEqual(outcome(padded));
       }),
+    );
+  });
+});
+
+describe('readCsvRecords line fast path (properties)', () => {
+  async function records(pieces: string[]) {
+    const out = [];
+    for await (const r of readCsvRecords(
+      (async function* () {
+        yield* pieces;
+      })(),
+    ))
+      out.push(r);
+    return out;
+  }
+
+  it('splits any text the same whole, cut anywhere, or one character at a time', async () => {
+    // Quote-free lines take the indexOf path, the others the state machine: mix them freely.
+    const text = fc.string({ unit: fc.constantFrom('a', ',', '"', '""', '\r', '\n', '\r\n', ' '), maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 4 }), async (t, cuts) => {
+        const whole = await records([t]);
+        const at = [...new Set(cuts.map((c) => c % (t.length + 1)))].sort((a, b) => a - b);
+        const pieces = [0, ...at].map((from, i) => t.slice(from, [...at, t.length][i]));
+        expect(await records(pieces)).toEqual(whole);
+        expect(await records([...t])).toEqual(whole);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('cuts quote-free text at every LF, CRLF and lone CR, numbering lines from 1', async () => {
+    const text = fc.string({ unit: fc.constantFrom('a', ',', ' ', '\r', '\n', '\r\n', 'é'), maxLength: 40 });
+    await fc.assert(
+      fc.asyncProperty(text, async (t) => {
+        const lines = t.split(/\r\n|\r|\n/);
+        if (lines.at(-1) === '') lines.pop();
+        expect(await records([t])).toEqual(lines.map((l, i) => ({ line: i + 1, text: l })));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
