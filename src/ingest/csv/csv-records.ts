@@ -194,7 +194,9 @@ function splitUnquoted(text: string): string[] {
   const fields = text.split(',');
   // fast-csv skips blanks at the start of a record: a blank first field reads as empty,
   // and a record of blanks alone as no fields at all.
-  if (BLANK.test(fields[0])) {
+  const c = fields[0].charCodeAt(0);
+  // A first field starting with a visible ASCII character is not blank: skip the regex.
+  if (!(c > 32 && c < 127) && BLANK.test(fields[0])) {
     if (fields.length === 1) return [];
     fields[0] = '';
   }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { checkHeader } from './csv-header';
 import { readCsvRecords } from './csv-records';
-import { validateRow } from './row-validator';
+import { rowKey, validateRow } from './row-validator';
 
 const check = checkHeader(['campaignId', 'influencerId', 'postId', 'likes', 'comments', 'shares', 'views', 'postedAt']);
 if (!check.ok) throw new Error('bad header');
@@ -95,6 +96,33 @@ describe('readCsvRecords line fast path (properties)', () => {
         expect(await records([t])).toEqual(lines.map((l, i) => ({ line: i + 1, text: l })));
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('rowKey (properties)', () => {
+  // The formula keys were first stored with: stored rows depend on it never changing.
+  const reference = (parts: unknown[]) => createHash('sha1').update(JSON.stringify(parts)).digest('base64url').slice(0, 24);
+  const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/));
+  const count = fc.nat({ max: Number.MAX_SAFE_INTEGER });
+
+  it('is the SHA-1 of the JSON of its parts, for any ids and counts', () => {
+    fc.assert(
+      fc.property(
+        text,
+        text,
+        fc.option(text, { nil: undefined }),
+        fc.option(text, { nil: undefined }),
+        fc.option(text, { nil: undefined }),
+        count,
+        count,
+        (c, i, p, pl, at, n, v) => {
+          const row = { campaignId: c, influencerId: i, postId: p, platform: pl, postedAt: at, likes: n, comments: v, shares: n, views: v };
+          const expected = p !== undefined ? `p${reference([c, i, p])}` : `f${reference([c, i, n, v, n, v, pl ?? null, at ?? null])}`;
+          expect(rowKey(row)).toBe(expected);
+        },
+      ),
+      { numRuns: 3000 },
     );
   });
 });

@@ -159,16 +159,31 @@ function checkDate(raw: string): { value?: string; reason?: string } {
   return { value: new Date(t).toISOString() };
 }
 
-function digest(parts: unknown[]): string {
-  // One-shot hash: a createHash() object per row cost more than the digest itself.
-  return hash('sha1', JSON.stringify(parts), 'base64url').slice(0, 24);
+/** JSON.stringify(s), without its escaping pass for the printable ASCII most ids are. */
+function json(s: string | null): string {
+  if (s === null) return 'null';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
-/** Row identity: (campaignId, influencerId, postId), else a fingerprint of every normalised field. */
+function digest(parts: string): string {
+  // One-shot hash: a createHash() object per row cost more than the digest itself.
+  return hash('sha1', parts, 'base64url').slice(0, 24);
+}
+
+/**
+ * Row identity: (campaignId, influencerId, postId), else a fingerprint of every normalised
+ * field. The SHA-1 of the JSON array of those parts, written out by hand (counts are safe
+ * integers, so String() is their JSON); the keys of stored rows depend on it never changing.
+ */
 export function rowKey(r: Omit<EngagementRow, 'key' | 'line'>): string {
+  const ids = `${json(r.campaignId)},${json(r.influencerId)}`;
   return r.postId !== undefined
-    ? `p${digest([r.campaignId, r.influencerId, r.postId])}`
-    : `f${digest([r.campaignId, r.influencerId, r.likes, r.comments, r.shares, r.views, r.platform ?? null, r.postedAt ?? null])}`;
+    ? `p${digest(`[${ids},${json(r.postId)}]`)}`
+    : `f${digest(`[${ids},${r.likes},${r.comments},${r.shares},${r.views},${json(r.platform ?? null)},${json(r.postedAt ?? null)}]`)}`;
 }
 
 /** Applies every rule of CSV contract v1 to one data record. */
@@ -208,18 +223,22 @@ export function validateRow(fields: string[], layout: HeaderLayout, line: number
   fail('postedAt', postedAt.reason);
 
   if (errors.length > 0) return { ok: false, errors };
-  const row = {
+  // Built once with every property (absent ones undefined): no spread copies, one object shape.
+  const row: EngagementRow = {
+    line,
+    key: '',
     campaignId: campaign.value!,
     influencerId: influencer.value!,
-    ...(post.value !== undefined && { postId: post.value }),
-    ...(platform.value !== undefined && { platform: platform.value.toLowerCase() }),
-    ...(postedAt.value !== undefined && { postedAt: postedAt.value }),
+    postId: post.value,
+    platform: platform.value?.toLowerCase(),
+    postedAt: postedAt.value,
     likes: likes.value!,
     comments: comments.value!,
     shares: shares.value!,
     views: views.value!,
   };
-  return { ok: true, row: { line, key: rowKey(row), ...row } };
+  row.key = rowKey(row);
+  return { ok: true, row };
 }
 
 export type RecordOutcome = { kind: 'blank' } | { kind: 'row'; row: EngagementRow } | { kind: 'rejected'; errors: RowError[] };
