@@ -7,7 +7,7 @@ import { IngestError, IngestErrorPage, IngestJob } from './schemas/ingest-job.sc
 
 export type JobSummary = Pick<
   IngestJob,
-  'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages'
+  'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages' | 'errorsNotStored'
 >;
 
 export interface JobOutcome {

@@ -57,6 +57,7 @@ export class IngestStatusService {
       // Stored as the driver worded it; what clients see names no host, port or URI of ours.
       ...(job.failureReason !== undefined && { failureReason: clientSafeMessage(job.failureReason) }),
       errors: job.firstErrors,
+      errorsNotStored: job.errorsNotStored ?? 0,
       errorsUrl: `/ingest/${job._id}/errors`,
     };
   }

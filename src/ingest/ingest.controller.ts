@@ -1,4 +1,4 @@
-import { Controller, Get, Header, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
@@ -16,21 +16,19 @@ import {
 } from '@nestjs/swagger';
 import { RateLimitGroup } from '../core/http/rate-limits';
 import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
 import { EnvironmentVariables } from '../core/config/environment';
+import { errorReport } from './csv/error-report';
 import { IngestAcceptedDto, IngestErrorDto, IngestStatusDto } from './dto/ingest-status.dto';
 import { IngestStatusService } from './ingest-status.service';
 import { IngestService } from './ingest.service';
 import { jobIdPipe } from './job-id.pipe';
 import { openUpload } from './upload-source';
 
-function csvCell(v: string | null): string {
-  const s = v ?? '';
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 @ApiTags('ingest')
 @Controller('ingest')
 export class IngestController {
+  private readonly logger = new Logger(IngestController.name);
   private readonly maxBytes: number;
 
   constructor(
@@ -91,17 +89,14 @@ export class IngestController {
     const asCsv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
     res.status(200).type(asCsv ? 'text/csv' : 'application/json');
     if (asCsv) res.setHeader('Content-Disposition', `attachment; filename="ingest-${jobId}-errors.csv"`);
-    res.write(asCsv ? 'line,column,reason\n' : '[');
-    let firstItem = true;
-    for (let page = first; !page.done; page = await pages.next()) {
-      for (const e of page.value) {
-        if (asCsv) res.write(`${e.line},${csvCell(e.column)},${csvCell(e.reason)}\n`);
-        else {
-          res.write(`${firstItem ? '' : ','}${JSON.stringify({ line: e.line, column: e.column, reason: e.reason })}`);
-          firstItem = false;
-        }
-      }
+    async function* all() {
+      for (let page = first; !page.done; page = await pages.next()) yield page.value;
     }
-    res.end(asCsv ? '' : ']');
+    try {
+      await pipeline(errorReport(all(), asCsv ? 'csv' : 'json'), res);
+    } catch (err) {
+      // The response is under way: all that is left is to cut it short, which pipeline did.
+      this.logger.warn(`error report of ${jobId} cut short: ${(err as Error).message}`);
+    }
   }
 }

@@ -11,13 +11,19 @@ import { randomUUID } from 'node:crypto';
 import { EnvironmentVariables } from '../core/config/environment';
 import { packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
-import { parseRecordFields, readCsvRecords } from './csv/csv-records';
+import { CsvRecord, parseRecordFields, readCsvRecordBatches } from './csv/csv-records';
 import { classifyRecord, EngagementRow, isBlankRecord } from './csv/row-validator';
+import { UploadState } from './csv/upload-state';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
-import { ERROR_PAGE_SIZE, ERRORS_IN_STATUS, IngestError } from './schemas/ingest-job.schema';
+import { ERROR_PAGE_SIZE } from './schemas/ingest-job.schema';
 import { UploadSource } from './upload-source';
+
+async function nextBatch(batches: AsyncIterator<CsvRecord[]>): Promise<CsvRecord[] | undefined> {
+  const b = await batches.next();
+  return b.done ? undefined : b.value;
+}
 
 export interface IngestAccepted {
   jobId: string;
@@ -33,6 +39,7 @@ export interface IngestAccepted {
 export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly chunkRows: number;
+  private readonly maxStoredErrors: number;
 
   constructor(
     private readonly jobs: IngestJobRepository,
@@ -41,32 +48,35 @@ export class IngestService {
     config: ConfigService<EnvironmentVariables, true>,
   ) {
     this.chunkRows = config.get('INGEST_CHUNK_ROWS', { infer: true });
+    this.maxStoredErrors = config.get('INGEST_MAX_STORED_ERRORS', { infer: true });
   }
 
   async ingest(source: UploadSource): Promise<IngestAccepted> {
-    const records = readCsvRecords(source.body)[Symbol.asyncIterator]();
-    const layout = await this.readHeader(records);
+    const batches = readCsvRecordBatches(source.body)[Symbol.asyncIterator]();
+    const { layout, rest } = await this.readHeader(batches);
 
     // The upload exists from here on.
     const uploadId = randomUUID();
     const uploadSeq = await this.jobs.nextUploadSeq();
     await this.jobs.create(uploadId, uploadSeq, source.filename);
 
-    const state = new UploadState(uploadId);
+    const state = new UploadState(uploadId, this.maxStoredErrors);
     let chunk: EngagementRow[] = [];
     try {
-      for (let r = await records.next(); !r.done; r = await records.next()) {
-        const outcome = classifyRecord(r.value, layout);
-        if (outcome.kind === 'rejected') state.reject(outcome.errors);
-        if (outcome.kind === 'row') {
-          state.accept();
-          chunk.push(outcome.row);
-          if (chunk.length >= this.chunkRows) {
-            await this.sendChunk(state, uploadSeq, chunk);
-            chunk = [];
+      for (let batch: CsvRecord[] | undefined = rest; batch; batch = await nextBatch(batches)) {
+        for (const record of batch) {
+          const outcome = classifyRecord(record, layout);
+          if (outcome.kind === 'rejected') state.reject(outcome.errors);
+          if (outcome.kind === 'row') {
+            state.accept();
+            chunk.push(outcome.row);
+            if (chunk.length >= this.chunkRows) {
+              await this.sendChunk(state, uploadSeq, chunk);
+              chunk = [];
+            }
           }
+          if (state.pendingErrors.length >= ERROR_PAGE_SIZE) await this.flushErrors(state);
         }
-        if (state.pendingErrors.length >= ERROR_PAGE_SIZE) await this.flushErrors(state);
       }
       if (state.rowsTotal > 0) {
         if (chunk.length > 0) await this.sendChunk(state, uploadSeq, chunk);
@@ -85,26 +95,34 @@ export class IngestService {
     return { jobId: uploadId, status: 'queued', statusUrl: `/ingest/${uploadId}` };
   }
 
-  /** The header decides whether anything happens at all. */
-  private async readHeader(records: AsyncIterator<{ line: number; text: string; error?: string }>): Promise<HeaderLayout> {
-    for (let r = await records.next(); !r.done; r = await records.next()) {
-      if (r.value.error) throw new UnprocessableEntityException(`Line ${r.value.line}: ${r.value.error}`);
-      const parsed = parseRecordFields(r.value.text);
-      if (!parsed.ok) throw new UnprocessableEntityException(`The header (line ${r.value.line}) is not valid CSV: ${parsed.reason}`);
-      if (isBlankRecord(parsed.fields)) continue;
-      if (parsed.fields.some((f) => f.includes('\uFFFD'))) {
-        throw new BadRequestException('The file is not UTF-8 text (its header has invalid byte sequences)');
+  /** The header decides whether anything happens at all; `rest` is what its batch holds after it. */
+  private async readHeader(batches: AsyncIterator<CsvRecord[]>): Promise<{ layout: HeaderLayout; rest: CsvRecord[] }> {
+    for (let b = await batches.next(); !b.done; b = await batches.next()) {
+      for (let i = 0; i < b.value.length; i++) {
+        const layout = this.headerLayout(b.value[i]);
+        if (layout) return { layout, rest: b.value.slice(i + 1) };
       }
-      const check = checkHeader(parsed.fields);
-      if (!check.ok) {
-        const parts = [];
-        if (check.missing.length) parts.push(`missing required column(s): ${check.missing.join(', ')}`);
-        if (check.duplicated.length) parts.push(`column(s) given more than once: ${check.duplicated.join(', ')}`);
-        throw new UnprocessableEntityException(`Invalid CSV header: ${parts.join('; ')}`);
-      }
-      return check.layout;
     }
     throw new BadRequestException('The file is empty: expected a CSV header line and data rows');
+  }
+
+  /** The layout the header record gives, null for a blank line before it; a bad header is a 4xx. */
+  private headerLayout(r: CsvRecord): HeaderLayout | null {
+    if (r.error) throw new UnprocessableEntityException(`Line ${r.line}: ${r.error}`);
+    const parsed = parseRecordFields(r.text);
+    if (!parsed.ok) throw new UnprocessableEntityException(`The header (line ${r.line}) is not valid CSV: ${parsed.reason}`);
+    if (isBlankRecord(parsed.fields)) return null;
+    if (parsed.fields.some((f) => f.includes('\uFFFD'))) {
+      throw new BadRequestException('The file is not UTF-8 text (its header has invalid byte sequences)');
+    }
+    const check = checkHeader(parsed.fields);
+    if (!check.ok) {
+      const parts = [];
+      if (check.missing.length) parts.push(`missing required column(s): ${check.missing.join(', ')}`);
+      if (check.duplicated.length) parts.push(`column(s) given more than once: ${check.duplicated.join(', ')}`);
+      throw new UnprocessableEntityException(`Invalid CSV header: ${parts.join('; ')}`);
+    }
+    return check.layout;
   }
 
   private async sendChunk(state: UploadState, uploadSeq: number, rows: EngagementRow[]) {
@@ -147,50 +165,5 @@ export class IngestService {
     } catch (cleanupErr) {
       this.logger.warn(`upload ${state.uploadId}: could not record the abort: ${(cleanupErr as Error).message}`);
     }
-  }
-}
-
-/** Counters and buffers of one upload while it is being read. */
-class UploadState {
-  rowsTotal = 0;
-  rowsAccepted = 0;
-  rowsRejected = 0;
-  rowsDuplicate = 0;
-  chunks = 0;
-  errorPages = 0;
-  private readonly campaigns = new Set<string>();
-  readonly firstErrors: IngestError[] = [];
-  pendingErrors: IngestError[] = [];
-
-  constructor(readonly uploadId: string) {}
-
-  accept() {
-    this.rowsTotal++;
-    this.rowsAccepted++;
-  }
-
-  reject(errors: IngestError[]) {
-    this.rowsTotal++;
-    this.rowsRejected++;
-    for (const e of errors) {
-      if (this.firstErrors.length < ERRORS_IN_STATUS) this.firstErrors.push(e);
-      this.pendingErrors.push(e);
-    }
-  }
-
-  countCampaigns(rows: EngagementRow[]): void {
-    for (const r of rows) this.campaigns.add(r.campaignId);
-  }
-
-  summary() {
-    return {
-      rowsTotal: this.rowsTotal,
-      rowsAccepted: this.rowsAccepted,
-      rowsRejected: this.rowsRejected,
-      rowsDuplicate: this.rowsDuplicate,
-      campaignCount: this.campaigns.size,
-      firstErrors: this.firstErrors,
-      errorPages: this.errorPages,
-    };
   }
 }

@@ -7,7 +7,12 @@ import { isolatedMongoUri, startTestApp } from '../support/test-app';
 describe('POST /ingest → workers → GET /ingest/:id (real database, Redis, Bull)', () => {
   let app: NestExpressApplication;
   beforeAll(async () => {
-    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('ingest'), INGEST_CHUNK_ROWS: '10', INGEST_MAX_BYTES: '65536' });
+    app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('ingest'),
+      INGEST_CHUNK_ROWS: '10',
+      INGEST_MAX_BYTES: '65536',
+      INGEST_MAX_STORED_ERRORS: '1500',
+    });
   });
   afterAll(async () => app?.close());
 
@@ -45,6 +50,7 @@ describe('POST /ingest → workers → GET /ingest/:id (real database, Redis, Bu
       rowsDuplicate: 0,
       rowsWritten: 4,
       progress: 1,
+      errorsNotStored: 0,
     });
     expect(job.errors.map((e: { line: number; column: string | null }) => [e.line, e.column])).toEqual([
       [7, 'views'],
@@ -74,6 +80,29 @@ describe('POST /ingest → workers → GET /ingest/:id (real database, Redis, Bu
     const asCsv = await request(app.getHttpServer()).get(`/ingest/${res.body.jobId}/errors`).set('Accept', 'text/csv').expect(200);
     expect(asCsv.headers['content-type']).toMatch(/text\/csv/);
     expect(asCsv.text.split('\n')[0]).toBe('line,column,reason');
+  });
+
+  it('rejects a row with a stray quote after a closed quoted field and still lands the lines after it', async () => {
+    const csv = `${HEADER}\nsq,"alice" "x,p1,1,1,1,10\nsq,bob,p2,1,1,1,10\nsq,carl,p3,1,1,1,10\n`;
+    const job = await ingest(app, csv);
+    expect(job).toMatchObject({ status: 'completed', rowsAccepted: 2, rowsRejected: 1 });
+    expect(job.errors).toEqual([{ line: 2, column: null, reason: expect.stringMatching(/malformed CSV quoting/) }]);
+    expect((await top(app, 'sq')).map((r) => r.influencerId).sort()).toEqual(['bob', 'carl']);
+  });
+
+  it('stores the errors of an upload up to INGEST_MAX_STORED_ERRORS, counts the rest, and streams them all as CSV', async () => {
+    const csv = `${HEADER}\n${'x\n'.repeat(2000)}cap,a,p1,1,1,1,10\n`;
+    const job = await ingest(app, csv);
+    expect(job).toMatchObject({ status: 'completed', rowsAccepted: 1, rowsRejected: 2000, errorsNotStored: 500 });
+    const asCsv = await request(app.getHttpServer()).get(`/ingest/${job.jobId}/errors`).set('Accept', 'text/csv').expect(200);
+    const lines = asCsv.text.split('\n');
+    expect(lines[0]).toBe('line,column,reason');
+    expect(lines.at(-1)).toBe('');
+    expect(lines.slice(1, -1).map((l) => Number(l.split(',')[0]))).toEqual(Array.from({ length: 1500 }, (_, i) => i + 2));
+    expect(lines[1]).toBe('2,,"expected 7 fields as in the header, found 1"');
+    const asJson = await request(app.getHttpServer()).get(`/ingest/${job.jobId}/errors`).expect(200);
+    expect(asJson.body).toHaveLength(1500);
+    expect(asJson.body[1499]).toEqual({ line: 1501, column: null, reason: expect.any(String) });
   });
 
   it('accepts a raw text/csv body', async () => {

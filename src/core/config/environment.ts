@@ -207,6 +207,16 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   INGEST_EVENTS_HEARTBEAT_MS = 15_000;
+
+  /**
+   * Rejected-row errors stored per upload for GET /ingest/:jobId/errors (about 90 bytes
+   * each); past it they are only counted (status errorsNotStored), rowsRejected stays exact.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000_000)
+  INGEST_MAX_STORED_ERRORS = 100_000;
 }
 
 function describe(errors: ValidationError[]): string[] {

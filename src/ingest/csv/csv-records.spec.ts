@@ -55,6 +55,32 @@ describe('CsvRecordSplitter / readCsvRecords', () => {
     expect(r.map((x) => x.text)).toEqual(['a,b', 'ab"c,2', '5,6']);
   });
 
+  it('treats a quote after a closed quoted field and a blank as malformed, not as a new opening quote', async () => {
+    const r = await records('h1,h2\nc,"alice" "x,1\ngood,2\ngood,3\n');
+    expect(r).toEqual([
+      { line: 1, text: 'h1,h2' },
+      { line: 2, text: 'c,"alice" "x,1' },
+      { line: 3, text: 'good,2' },
+      { line: 4, text: 'good,3' },
+    ]);
+    expect(parseRecordFields(r[1].text).ok).toBe(false);
+  });
+
+  it('ends a record broken after its closing quote at the line break, whatever quotes follow', async () => {
+    const r = await records('h1,h2\n"a"x,"y\n1,2\n');
+    expect(r.map((x) => [x.line, x.text])).toEqual([
+      [1, 'h1,h2'],
+      [2, '"a"x,"y'],
+      [3, '1,2'],
+    ]);
+  });
+
+  it('lets any blank fast-csv skips (not only space and tab) come before an opening quote', async () => {
+    const r = await records('h1,h2\nx,\u00a0"a\nb"\n1,2\n');
+    expect(r.map((x) => x.line)).toEqual([1, 2, 4]);
+    expect(parseRecordFields(r[1].text)).toEqual({ ok: true, fields: ['x', 'a\nb'] });
+  });
+
   it('decodes invalid UTF-8 as U+FFFD instead of failing the stream', async () => {
     const r = await records(Buffer.concat([Buffer.from('a,b\nx'), Buffer.from([0xff, 0xfe]), Buffer.from(',1\n')]));
     expect(r[1].text).toContain('\uFFFD');

@@ -18,8 +18,42 @@ const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 const COMMA = 44;
-const SPACE = 32;
-const TAB = 9;
+
+/** JS `\s` but line breaks: what fast-csv skips around a quoted field. */
+function isBlank(c: number): boolean {
+  if (c < 0xa0) return c === 32 || c === 9 || c === 11 || c === 12;
+  return (
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000 ||
+    c === 0xfeff
+  );
+}
+
+function indexOrEnd(s: string, char: string, from: number): number {
+  const at = s.indexOf(char, from);
+  return at === -1 ? s.length : at;
+}
+
+/** Where the splitter is in the current field, outside quotes. */
+const enum Field {
+  /** Only blanks so far: a quote here opens a quoted field. */
+  Start,
+  /** Unquoted content: a quote is a literal character. */
+  Unquoted,
+  /** After a closing quote: only blanks may come before the comma or line break. */
+  Closed,
+  /**
+   * Something else came after a closing quote: the record is malformed (fast-csv rejects
+   * it) and every quote up to the line break is literal, so the damage stays on this line.
+   */
+  Broken,
+}
 
 /**
  * Cuts decoded CSV text into records at line breaks outside quotes (RFC 4180), keeping
@@ -36,7 +70,7 @@ export class CsvRecordSplitter {
   private line = 1;
   private breaksInRecord = 0;
   private first = true;
-  private fieldStart = true;
+  private field = Field.Start;
 
   push(text: string): CsvRecord[] {
     if (this.first) {
@@ -50,7 +84,25 @@ export class CsvRecordSplitter {
     const buf = this.buf;
     const n = buf.length;
     let i = this.pos;
+    // First quote / CR at or after i (n: none in the buffer), found lazily by indexOf.
+    let quote = -1;
+    let cr = -1;
     while (i < n) {
+      if (i === this.start && !this.inQuotes && !this.skipping) {
+        // Most records hold no quote and end in LF or CRLF: find their end with indexOf
+        // (native, vectorised) instead of a state step per character.
+        const lf = buf.indexOf('\n', i);
+        if (lf !== -1 && lf - i <= MAX_RECORD_CHARS) {
+          if (quote < i) quote = indexOrEnd(buf, '"', i);
+          if (cr < i) cr = indexOrEnd(buf, '\r', i);
+          if (quote > lf && cr >= lf - 1) {
+            this.emit(out, buf.slice(i, cr === lf - 1 ? cr : lf));
+            i = lf + 1;
+            this.start = i;
+            continue;
+          }
+        }
+      }
       const c = buf.charCodeAt(i);
       // A CR may be the first half of a CRLF split across chunks: wait for the next one.
       if (c === CR && i + 1 === n) break;
@@ -69,24 +121,28 @@ export class CsvRecordSplitter {
           // `""` inside quotes is an escaped quote; wait for the next chunk to tell.
           if (i + 1 === n) break;
           if (buf.charCodeAt(i + 1) === QUOTE) i++;
-          else this.inQuotes = false;
+          else {
+            this.inQuotes = false;
+            this.field = Field.Closed;
+          }
         } else if (c === LF || (c === CR && !(i + 1 < n && buf.charCodeAt(i + 1) === LF))) {
           this.breaksInRecord++;
         }
       } else if (c === QUOTE) {
         // RFC 4180: a quote opens a quoted field only at the start of a field
         // (fast-csv also allows leading blanks); elsewhere it is a literal character.
-        if (this.fieldStart) this.inQuotes = true;
+        if (this.field === Field.Start) this.inQuotes = true;
+        else if (this.field === Field.Closed) this.field = Field.Broken;
       } else if (c === COMMA) {
-        this.fieldStart = true;
+        if (this.field !== Field.Broken) this.field = Field.Start;
       } else if (c === LF || c === CR) {
         const crlf = c === CR && i + 1 < n && buf.charCodeAt(i + 1) === LF;
         this.emit(out, buf.slice(this.start, i));
         this.start = i + (crlf ? 2 : 1);
-        this.fieldStart = true;
         if (crlf) i++;
-      } else if (c !== SPACE && c !== TAB) {
-        this.fieldStart = false;
+      } else if (!isBlank(c)) {
+        if (this.field === Field.Start) this.field = Field.Unquoted;
+        else if (this.field === Field.Closed) this.field = Field.Broken;
       }
       i++;
       if (i - this.start > MAX_RECORD_CHARS) {
@@ -97,7 +153,7 @@ export class CsvRecordSplitter {
         });
         this.skipping = true;
         this.inQuotes = false;
-        this.fieldStart = true;
+        this.field = Field.Start;
         this.line += this.breaksInRecord;
         this.breaksInRecord = 0;
         this.start = i;
@@ -118,7 +174,7 @@ export class CsvRecordSplitter {
   }
 
   private emit(out: CsvRecord[], text: string) {
-    this.fieldStart = true;
+    this.field = Field.Start;
     if (this.skipping) {
       this.skipping = false;
       this.line += 1;
@@ -138,7 +194,9 @@ function splitUnquoted(text: string): string[] {
   const fields = text.split(',');
   // fast-csv skips blanks at the start of a record: a blank first field reads as empty,
   // and a record of blanks alone as no fields at all.
-  if (BLANK.test(fields[0])) {
+  const c = fields[0].charCodeAt(0);
+  // A first field starting with a visible ASCII character is not blank: skip the regex.
+  if (!(c > 32 && c < 127) && BLANK.test(fields[0])) {
     if (fields.length === 1) return [];
     fields[0] = '';
   }
@@ -166,17 +224,23 @@ export function parseRecordFields(text: string): FieldsResult {
 }
 
 /**
- * Reads a byte stream as UTF-8 CSV records. Invalid UTF-8 becomes U+FFFD so the row
- * holding it is rejected by validation rather than the whole file.
+ * Reads a byte stream as UTF-8 CSV records, in batches: the records completed by each
+ * chunk of input. Invalid UTF-8 becomes U+FFFD so the row holding it is rejected by
+ * validation rather than the whole file. One await per chunk, not per record: an async
+ * generator step per record cost as much as splitting it.
  */
-export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+export async function* readCsvRecordBatches(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord[]> {
   const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   const splitter = new CsvRecordSplitter();
   for await (const chunk of source) {
     const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    if (text.length > 0) yield* splitter.push(text);
+    if (text.length > 0) yield splitter.push(text);
   }
   const tail = decoder.decode();
-  if (tail.length > 0) yield* splitter.push(tail);
-  yield* splitter.end();
+  yield tail.length > 0 ? [...splitter.push(tail), ...splitter.end()] : splitter.end();
+}
+
+/** readCsvRecordBatches, one record at a time. */
+export async function* readCsvRecords(source: AsyncIterable<Buffer | string>): AsyncGenerator<CsvRecord> {
+  for await (const batch of readCsvRecordBatches(source)) yield* batch;
 }

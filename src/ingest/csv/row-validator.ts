@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { ColumnName, HeaderLayout } from './csv-header';
 import { parseRecordFields } from './csv-records';
 
@@ -42,7 +42,18 @@ function describe(value: string): string {
   return JSON.stringify(shown);
 }
 
+/** True when `s` is printable ASCII without blanks: nothing to trim, no control character, no U+FFFD. */
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
+}
+
 function checkId(value: string, column: string, required: boolean): { value?: string; reason?: string } {
+  // Most ids of an export: skip the regex and the copies of trim().
+  if (value.length > 0 && value.length <= MAX_ID_LENGTH && isPlainAscii(value)) return { value };
   if (value.includes('\uFFFD')) return { reason: `${column} contains bytes that are not valid UTF-8` };
   const v = value.trim();
   if (v === '') return required ? { reason: `${column} is empty` } : {};
@@ -51,7 +62,23 @@ function checkId(value: string, column: string, required: boolean): { value?: st
   return { value: v };
 }
 
+/** The value of 1 to 15 ASCII digits (always a safe integer), else -1. */
+function plainDigits(s: string): number {
+  const n = s.length;
+  if (n === 0 || n > 15) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
 function checkCount(raw: string, column: string, blankAs: number | null, min: number): { value?: number; reason?: string } {
+  // Most counts of an export: no regex, no match array, no string copies.
+  const plain = plainDigits(raw);
+  if (plain >= min) return { value: plain };
   if (raw.trim() === '') {
     return blankAs === null ? { reason: `${column} is empty; it must be a positive integer` } : { value: blankAs };
   }
@@ -74,7 +101,44 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
+/** The 2-digit number at `at`, or -1. */
+function twoDigits(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ`, the usual export form, checked without the regex and Date:
+ * its canonical value, or null to take the general path (which also rejects it if bad).
+ */
+function utcSecondForm(v: string): string | null {
+  if (
+    v.length !== 20 ||
+    v.charCodeAt(19) !== 90 /* Z */ ||
+    v[4] !== '-' ||
+    v[7] !== '-' ||
+    v[10] !== 'T' ||
+    v[13] !== ':' ||
+    v[16] !== ':'
+  ) {
+    return null;
+  }
+  const hi = twoDigits(v, 0);
+  const lo = twoDigits(v, 2);
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  const h = twoDigits(v, 11);
+  const mi = twoDigits(v, 14);
+  const s = twoDigits(v, 17);
+  if (hi < 0 || lo < 0 || month < 1 || month > 12 || day < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return null;
+  if (day > daysInMonth(hi * 100 + lo, month)) return null;
+  return `${v.slice(0, 19)}.000Z`;
+}
+
 function checkDate(raw: string): { value?: string; reason?: string } {
+  const fast = utcSecondForm(raw);
+  if (fast !== null) return { value: fast };
   const v = raw.trim();
   if (v === '') return {};
   const m = ISO_DATE.exec(v);
@@ -95,15 +159,31 @@ function checkDate(raw: string): { value?: string; reason?: string } {
   return { value: new Date(t).toISOString() };
 }
 
-function digest(parts: unknown[]): string {
-  return createHash('sha1').update(JSON.stringify(parts)).digest('base64url').slice(0, 24);
+/** JSON.stringify(s), without its escaping pass for the printable ASCII most ids are. */
+function json(s: string | null): string {
+  if (s === null) return 'null';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c > 126 || c === 34 || c === 92) return JSON.stringify(s);
+  }
+  return `"${s}"`;
 }
 
-/** Row identity: (campaignId, influencerId, postId), else a fingerprint of every normalised field. */
+function digest(parts: string): string {
+  // One-shot hash: a createHash() object per row cost more than the digest itself.
+  return hash('sha1', parts, 'base64url').slice(0, 24);
+}
+
+/**
+ * Row identity: (campaignId, influencerId, postId), else a fingerprint of every normalised
+ * field. The SHA-1 of the JSON array of those parts, written out by hand (counts are safe
+ * integers, so String() is their JSON); the keys of stored rows depend on it never changing.
+ */
 export function rowKey(r: Omit<EngagementRow, 'key' | 'line'>): string {
+  const ids = `${json(r.campaignId)},${json(r.influencerId)}`;
   return r.postId !== undefined
-    ? `p${digest([r.campaignId, r.influencerId, r.postId])}`
-    : `f${digest([r.campaignId, r.influencerId, r.likes, r.comments, r.shares, r.views, r.platform ?? null, r.postedAt ?? null])}`;
+    ? `p${digest(`[${ids},${json(r.postId)}]`)}`
+    : `f${digest(`[${ids},${r.likes},${r.comments},${r.shares},${r.views},${json(r.platform ?? null)},${json(r.postedAt ?? null)}]`)}`;
 }
 
 /** Applies every rule of CSV contract v1 to one data record. */
@@ -143,18 +223,22 @@ export function validateRow(fields: string[], layout: HeaderLayout, line: number
   fail('postedAt', postedAt.reason);
 
   if (errors.length > 0) return { ok: false, errors };
-  const row = {
+  // Built once with every property (absent ones undefined): no spread copies, one object shape.
+  const row: EngagementRow = {
+    line,
+    key: '',
     campaignId: campaign.value!,
     influencerId: influencer.value!,
-    ...(post.value !== undefined && { postId: post.value }),
-    ...(platform.value !== undefined && { platform: platform.value.toLowerCase() }),
-    ...(postedAt.value !== undefined && { postedAt: postedAt.value }),
+    postId: post.value,
+    platform: platform.value?.toLowerCase(),
+    postedAt: postedAt.value,
     likes: likes.value!,
     comments: comments.value!,
     shares: shares.value!,
     views: views.value!,
   };
-  return { ok: true, row: { line, key: rowKey(row), ...row } };
+  row.key = rowKey(row);
+  return { ok: true, row };
 }
 
 export type RecordOutcome = { kind: 'blank' } | { kind: 'row'; row: EngagementRow } | { kind: 'rejected'; errors: RowError[] };

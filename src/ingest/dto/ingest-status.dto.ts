@@ -28,5 +28,7 @@ export class IngestStatusDto {
   @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
   @ApiPropertyOptional({ description: 'Why the upload failed or stopped' }) failureReason?: string;
   @ApiProperty({ type: [IngestErrorDto], description: 'The first 50 rejected rows; all of them at errorsUrl' }) errors!: IngestErrorDto[];
+  @ApiProperty({ description: 'Errors beyond INGEST_MAX_STORED_ERRORS: counted in rowsRejected, not listed at errorsUrl' })
+  errorsNotStored!: number;
   @ApiProperty({ example: '/ingest/0f8c1b3e-2b7a-4c1e-9a55-3f0c8e9d2a11/errors' }) errorsUrl!: string;
 }

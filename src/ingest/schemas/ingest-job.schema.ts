@@ -27,6 +27,8 @@ export class IngestJob {
   @Prop({ default: 0 }) campaignCount!: number;
   @Prop({ type: [Object], default: [] }) firstErrors!: IngestError[];
   @Prop({ default: 0 }) errorPages!: number;
+  /** Errors past INGEST_MAX_STORED_ERRORS: counted, not in the pages (absent on older jobs). */
+  @Prop({ default: 0 }) errorsNotStored?: number;
   @Prop() failureReason?: string;
   @Prop({ required: true }) createdAt!: Date;
   @Prop() startedAt?: Date;
