@@ -4,7 +4,7 @@ import { bucketOf, CampaignTotalsService } from './campaign-totals.service';
 import { PendingChangesRepository } from './pending-changes.repository';
 import { RankingCache } from './ranking-cache';
 import { InfluencerTotals } from './schemas/influencer-totals.schema';
-import { PendingChange } from './schemas/pending-change.schema';
+import { packChanges, PendingChange, unpackChanges } from './schemas/pending-change.schema';
 
 const sums = (campaignId: string, influencerId: string, likes: number, views: number, posts = 1) => ({
   campaignId,
@@ -32,26 +32,24 @@ describe('CampaignTotalsService', () => {
   it("stages a chunk's changes summed per creator, one document per bucket of campaigns", async () => {
     const { sut, changes } = await setUp();
     await sut.stageChunk('u1', 4, [sums('c1', 'a', 1, 10), sums('c1', 'a', 2, 20), sums('c1', 'b', 5, 5, 0)], TEST_SESSION);
-    expect(changes.add).toHaveBeenCalledWith(
-      [
-        {
-          _id: PendingChangesRepository.id('u1', bucketOf('c1'), 4),
-          changes: [
-            ['c1', 'a', 3, 0, 0, 30, 2],
-            ['c1', 'b', 5, 0, 0, 5, 0],
-          ],
-        },
-      ],
-      TEST_SESSION,
-    );
+    const [docs, session] = changes.add.mock.calls[0];
+    expect(session).toBe(TEST_SESSION);
+    expect(docs.map((d) => d._id)).toEqual([PendingChangesRepository.id('u1', bucketOf('c1'), 4)]);
+    expect(unpackChanges(docs[0])).toEqual([sums('c1', 'a', 3, 30, 2), sums('c1', 'b', 5, 5, 0)]);
+  });
+
+  it('packs changes losslessly, negative and large figures too', () => {
+    const big = { campaignId: 'c\u00e9', influencerId: 'i:1', likes: -7, comments: 2 ** 53 - 1, shares: 0, views: -1e9, posts: 1 };
+    const doc = packChanges('u1:00:0', [big]);
+    // Through BSON and back, as the database returns it.
+    const { deserialize, serialize } = jest.requireActual<typeof import('bson')>('bson');
+    const stored = deserialize(serialize(doc)) as PendingChange;
+    expect(unpackChanges(stored)).toEqual([big]);
   });
 
   it('adds staged changes to stored totals, creates new creators, keeps the campaign summary, then invalidates', async () => {
     const known: InfluencerTotals = { _id: 'c1\u0001a', ...sums('c1', 'a', 10, 100, 2), engagementRate: 0.1 };
-    const pending = [
-      { _id: 'u1:x:0', changes: [['c1', 'a', 5, 0, 0, -50, 0] as PendingChange['changes'][0]] },
-      { _id: 'u1:x:1', changes: [['c1', 'b', 1, 0, 0, 4, 1] as PendingChange['changes'][0]] },
-    ];
+    const pending = [packChanges('u1:x:0', [{ ...sums('c1', 'a', 5, -50), posts: 0 }]), packChanges('u1:x:1', [sums('c1', 'b', 1, 4)])];
     const { sut, repo, changes, cache } = await setUp(pending, [known]);
     expect(await sut.applyUpload('u1')).toEqual({ campaigns: 1 });
     const [totals, summaries, session] = repo.save.mock.calls[0];
@@ -65,7 +63,7 @@ describe('CampaignTotalsService', () => {
   });
 
   it('keeps applied changes until their rankings are invalidated, so a retry invalidates without adding again', async () => {
-    const { sut, repo, changes, cache } = await setUp([{ _id: 'u1:x:0', changes: [['c1', 'a', 1, 0, 0, 1, 1]] }]);
+    const { sut, repo, changes, cache } = await setUp([packChanges('u1:x:0', [sums('c1', 'a', 1, 1)])]);
     cache.invalidate.mockRejectedValueOnce(new Error('Redis down'));
     await expect(sut.applyUpload('u1')).rejects.toThrow('Redis down');
     expect(changes.dropApplied).not.toHaveBeenCalled();

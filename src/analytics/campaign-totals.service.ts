@@ -6,7 +6,7 @@ import { addInto, engagementRate, pairId, PairSums } from './pair-sums';
 import { BUCKETS, PendingChangesRepository } from './pending-changes.repository';
 import { RankingCache } from './ranking-cache';
 import { CampaignSummary, InfluencerTotals } from './schemas/influencer-totals.schema';
-import { PackedChange, PendingChange } from './schemas/pending-change.schema';
+import { packChanges, unpackChanges } from './schemas/pending-change.schema';
 
 /** FNV-1a: a stable spread of campaigns over buckets, the same in every process. */
 export function bucketOf(campaignId: string): number {
@@ -14,16 +14,6 @@ export function bucketOf(campaignId: string): number {
   for (let i = 0; i < campaignId.length; i++) h = Math.imul(h ^ campaignId.charCodeAt(i), 0x01000193);
   return (h >>> 0) % BUCKETS;
 }
-
-const unpack = ([campaignId, influencerId, likes, comments, shares, views, posts]: PackedChange): PairSums => ({
-  campaignId,
-  influencerId,
-  likes,
-  comments,
-  shares,
-  views,
-  posts,
-});
 
 /** Sums changes per pair. */
 function fold(changes: Iterable<PairSums>): Map<string, PairSums> {
@@ -59,17 +49,14 @@ export class CampaignTotalsService {
 
   /** Called inside the chunk's transaction: its changes land with its rows or not at all. */
   async stageChunk(uploadId: string, chunk: number, changes: PairSums[], session: ClientSession): Promise<void> {
-    const byBucket = new Map<number, PackedChange[]>();
+    const byBucket = new Map<number, PairSums[]>();
     for (const c of fold(changes).values()) {
       const b = bucketOf(c.campaignId);
       const list = byBucket.get(b) ?? [];
-      list.push([c.campaignId, c.influencerId, c.likes, c.comments, c.shares, c.views, c.posts]);
+      list.push(c);
       byBucket.set(b, list);
     }
-    const docs: PendingChange[] = [...byBucket].map(([b, list]) => ({
-      _id: PendingChangesRepository.id(uploadId, b, chunk),
-      changes: list,
-    }));
+    const docs = [...byBucket].map(([b, list]) => packChanges(PendingChangesRepository.id(uploadId, b, chunk), list));
     await this.pending.add(docs, session);
   }
 
@@ -84,7 +71,7 @@ export class CampaignTotalsService {
     await this.transactions.run(async (session) => {
       const docs = await this.pending.notApplied(uploadId, bucket, session);
       if (docs.length === 0) return;
-      await this.addToTotals(fold(docs.flatMap((d) => d.changes.map(unpack))), session);
+      await this.addToTotals(fold(docs.flatMap(unpackChanges)), session);
       await this.pending.markApplied(
         docs.map((d) => d._id),
         session,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ClientSession, Collection } from 'mongodb';
 import { Model } from 'mongoose';
-import { PendingChange } from './schemas/pending-change.schema';
+import { campaignsOf, PendingChange } from './schemas/pending-change.schema';
 
 /** Buckets of campaigns: an upload's changes are folded into the totals one bucket per transaction. */
 export const BUCKETS = 32;
@@ -40,8 +40,8 @@ export class PendingChangesRepository {
 
   /** Campaigns named by the bucket's applied changes (to invalidate their cached rankings). */
   async appliedCampaigns(uploadId: string, bucket: number): Promise<string[]> {
-    const docs = await this.pending.find({ _id: range(uploadId, bucket), applied: true }).toArray();
-    return [...new Set(docs.flatMap((d) => d.changes.map((c) => c[0])))];
+    const docs = await this.pending.find({ _id: range(uploadId, bucket), applied: true }, { projection: { pairs: 1 } }).toArray();
+    return [...new Set(docs.flatMap(campaignsOf))];
   }
 
   async dropApplied(uploadId: string, bucket: number): Promise<void> {

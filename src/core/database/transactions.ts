@@ -1,14 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
-import type { ClientSession } from 'mongodb';
+import type { ClientSession, TransactionOptions } from 'mongodb';
+import { MongoError } from 'mongodb';
 import type { Connection } from 'mongoose';
+
+const OPTIONS: TransactionOptions = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority', j: true } };
+/** As long as the driver's withTransaction keeps retrying. */
+const RETRY_FOR_MS = 120_000;
+const MAX_BACKOFF_MS = 1000;
+
+const hasLabel = (err: unknown, label: string) => err instanceof MongoError && err.hasErrorLabel(label);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Multi-document transactions on the app's connection. `run` retries the whole unit on
  * transient errors (a write conflict with a concurrent transaction, a failover) and the
- * commit on an unknown commit result, as the driver's withTransaction does; the unit must
- * therefore be safe to run again from the start, reading what it needs inside the session.
- * MongoDB needs a replica set for this (production's docker-compose runs a one-node set).
+ * commit on an unknown commit result, as the driver's withTransaction does, but waits a
+ * jittered, growing moment between attempts: withTransaction retries at once, and a unit
+ * blocked by a transaction that a killed worker left open (held until the server aborts it)
+ * spun thousands of times a second against the server. The unit must be safe to run again
+ * from the start, reading what it needs inside the session. MongoDB needs a replica set.
  */
 @Injectable()
 export class Transactions {
@@ -16,13 +27,35 @@ export class Transactions {
 
   async run<T>(unit: (session: ClientSession) => Promise<T>): Promise<T> {
     const session = this.connection.getClient().startSession();
+    const started = Date.now();
     try {
-      return await session.withTransaction(unit, {
-        readConcern: { level: 'snapshot' },
-        writeConcern: { w: 'majority', j: true },
-      });
+      for (let attempt = 0; ; attempt++) {
+        session.startTransaction(OPTIONS);
+        try {
+          const result = await unit(session);
+          await this.commit(session, started);
+          return result;
+        } catch (err) {
+          if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
+          if (!hasLabel(err, 'TransientTransactionError') || Date.now() - started > RETRY_FOR_MS) throw err;
+          await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 5 * 2 ** attempt));
+        }
+      }
     } finally {
       await session.endSession();
+    }
+  }
+
+  private async commit(session: ClientSession, started: number): Promise<void> {
+    for (;;) {
+      try {
+        await session.commitTransaction();
+        return;
+      } catch (err) {
+        // The commit may or may not have happened: committing again is safe (it is idempotent).
+        if (hasLabel(err, 'UnknownTransactionCommitResult') && Date.now() - started <= RETRY_FOR_MS) continue;
+        throw err;
+      }
     }
   }
 }
