@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { RedisKeys } from '../core/redis/redis-keys';
 import { REDIS_CLIENT } from '../core/redis/redis.tokens';
 import { withTimeout } from '../core/with-timeout';
 import type { TopRow } from './campaign-totals.repository';
 
-const PREFIX = 'influencer:top:';
 /** Bounds memory: a campaign nobody reads drops out of the cache. */
 const ENTRY_TTL_S = 600;
 const READ_BUDGET_MS = 100;
@@ -31,10 +31,13 @@ export interface CachedTop {
 export class RankingCache {
   private readonly logger = new Logger(RankingCache.name);
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly redisKeys: RedisKeys,
+  ) {}
 
   private keys(campaignId: string) {
-    return { version: `${PREFIX}${campaignId}:version`, entryPrefix: `${PREFIX}${campaignId}:v` };
+    return { version: this.redisKeys.key('top', campaignId, 'version'), entryPrefix: this.redisKeys.key('top', campaignId, 'v') };
   }
 
   /** Keyed by campaign and limit, as the query is. null: the cache cannot be used right now. */

@@ -25,7 +25,7 @@ import { CREATIVE_ANGLE, PERSONA_CLASSIFIER, TREND_FETCHER } from './tools/tool-
           throwOnErrors: true,
           connectionTimeout: 1000,
         });
-        const keyv = new Keyv({ store, namespace: 'influencer' });
+        const keyv = new Keyv({ store, namespace: config.get('QUEUE_PREFIX', { infer: true }) });
         // Without a listener an emitted 'error' would crash the process.
         let last = 0;
         keyv.on('error', (err: Error) => {

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { EnvironmentVariables } from '../config/environment';
+import { RedisKeys } from './redis-keys';
 import { REDIS_CLIENT } from './redis.tokens';
 
 export { REDIS_CLIENT };
@@ -15,8 +16,9 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 /**
- * The app's own Redis connection (health, upload progress, the ranking cache). Bull and the
- * cache store build theirs from the same REDIS_URL.
+ * The app's own Redis connection (health, upload progress, the ranking cache) and the key
+ * names on QUEUE_PREFIX. Bull and the cache store build their connections from the same
+ * REDIS_URL.
  */
 @Global()
 @Module({
@@ -47,8 +49,9 @@ class RedisShutdown implements OnApplicationShutdown {
         return client;
       },
     },
+    RedisKeys,
     RedisShutdown,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RedisKeys],
 })
 export class RedisModule {}
