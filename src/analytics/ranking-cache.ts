@@ -1,13 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { cacheCommand } from '../core/redis/cache-command';
+import { RedisKeys } from '../core/redis/redis-keys';
 import { REDIS_CLIENT } from '../core/redis/redis.tokens';
-import { withTimeout } from '../core/with-timeout';
 import type { TopRow } from './campaign-totals.repository';
 
-const PREFIX = 'influencer:top:';
 /** Bounds memory: a campaign nobody reads drops out of the cache. */
 const ENTRY_TTL_S = 600;
-const READ_BUDGET_MS = 100;
 
 // KEYS: version key. ARGV: entry prefix, limit. One round trip for the version and its entry.
 const GET_SCRIPT = `
@@ -31,33 +30,28 @@ export interface CachedTop {
 export class RankingCache {
   private readonly logger = new Logger(RankingCache.name);
 
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly redisKeys: RedisKeys,
+  ) {}
 
   private keys(campaignId: string) {
-    return { version: `${PREFIX}${campaignId}:version`, entryPrefix: `${PREFIX}${campaignId}:v` };
+    return { version: this.redisKeys.key('top', campaignId, 'version'), entryPrefix: this.redisKeys.key('top', campaignId, 'v') };
   }
 
   /** Keyed by campaign and limit, as the query is. null: the cache cannot be used right now. */
   async get(campaignId: string, limit: number): Promise<CachedTop | null> {
-    if (this.redis.status !== 'ready') return null;
     const k = this.keys(campaignId);
-    try {
-      const [version, raw] = await withTimeout(
-        this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, limit) as Promise<[string, string | null]>,
-        READ_BUDGET_MS,
-        'ranking cache read',
-      );
+    const got = await cacheCommand(this.redis, this.logger, 'ranking cache read', async () => {
+      const [version, raw] = (await this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, limit)) as [string, string | null];
       return { version, rows: raw === null ? undefined : (JSON.parse(raw) as TopRow[]) };
-    } catch (err) {
-      this.logger.warn(`ranking cache unavailable, reading the database: ${(err as Error).message}`);
-      return null;
-    }
+    });
+    return got ?? null;
   }
 
   fill(version: string, campaignId: string, limit: number, rows: TopRow[]): void {
-    this.redis
-      .set(`${this.keys(campaignId).entryPrefix}${version}:${limit}`, JSON.stringify(rows), 'EX', ENTRY_TTL_S)
-      .catch(() => undefined);
+    const key = `${this.keys(campaignId).entryPrefix}${version}:${limit}`;
+    void cacheCommand(this.redis, this.logger, 'ranking cache fill', () => this.redis.set(key, JSON.stringify(rows), 'EX', ENTRY_TTL_S));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { RedisKeys } from '../core/redis/redis-keys';
 import { REDIS_CLIENT } from '../core/redis/redis.tokens';
 
 const TTL_S = 7 * 24 * 3600;
@@ -29,10 +30,13 @@ export interface LiveProgress {
  */
 @Injectable()
 export class IngestProgressRepository {
+  @Inject(RedisKeys) private readonly redisKeys!: RedisKeys;
+
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
   private key(uploadId: string, part: 'keys' | 'done' | 'meta') {
-    return `influencer:ingest:${uploadId}:${part}`;
+    // Not under `prefix:ingest:`: that is Bull's queue, whose job ids start with the upload id.
+    return this.redisKeys.key('upload', uploadId, part);
   }
 
   /** Records row keys in file order; returns how many were new to this file. */

@@ -2,6 +2,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import Redis from 'ioredis';
 import { Document, MongoClient } from 'mongodb';
 import request from 'supertest';
+import { RedisKeys } from '../../src/core/redis/redis-keys';
 import { HEADER, ingest, top } from '../support/ingest-helpers';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
@@ -108,13 +109,14 @@ describe('GET /top-performers (real database)', () => {
   // Last: these add campaign c3.
   it('serves repeated reads from the Redis cache, and a later upload is visible at once', async () => {
     const redis = new Redis(process.env.REDIS_URL!);
+    const key = (...parts: string[]) => app.get(RedisKeys).key('top', 'c3', ...parts);
     try {
       await ingest(app, [HEADER, 'c3,x,p1,1,1,1,3'].join('\n'));
       const before = await top(app, 'c3');
       expect(before.map((r) => [r.influencerId, r.likes])).toEqual([['x', 1]]);
       // Filled by that read (cache-aside), under the campaign's current version.
-      const version = await redis.get('influencer:top:c3:version');
-      expect(JSON.parse((await redis.get(`influencer:top:c3:v${version}:100`))!)).toHaveLength(1);
+      const version = await redis.get(key('version'));
+      expect(JSON.parse((await redis.get(key(`v${version}`, '100')))!)).toHaveLength(1);
 
       await ingest(app, [HEADER, 'c3,x,p1,9,1,1,3', 'c3,y,p9,1,0,0,100'].join('\n')); // p1 rewritten
       const after = await top(app, 'c3');
@@ -123,9 +125,9 @@ describe('GET /top-performers (real database)', () => {
         ['y', 1],
       ]);
       // The ingest invalidated the campaign: its version moved on.
-      expect(Number(await redis.get('influencer:top:c3:version'))).toBeGreaterThan(Number(version));
+      expect(Number(await redis.get(key('version')))).toBeGreaterThan(Number(version));
       // A stale entry left under the old version is never read again.
-      await redis.set(`influencer:top:c3:v${version}:100`, '[]');
+      await redis.set(key(`v${version}`, '100'), '[]');
       expect((await top(app, 'c3')).length).toBe(2);
     } finally {
       redis.disconnect();

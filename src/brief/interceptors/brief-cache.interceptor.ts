@@ -1,33 +1,29 @@
-import { CACHE_MANAGER } from '@nestjs/cache-manager';
-import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { Cache } from 'cache-manager';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { EnvironmentVariables } from '../../core/config/environment';
-import { withTimeout } from '../../core/with-timeout';
+import { CACHE_STORE, CacheStore } from '../../core/redis/cache-store';
 import { PROMPT_VERSION } from '../brief-options';
 import { BriefService } from '../brief.service';
 import { GenerateBriefDto } from '../dto/generate-brief.dto';
 import { createValidationPipe } from '../../core/http/validation';
 import { briefCacheKey } from './brief-cache-key';
 
-const REDIS_BUDGET_MS = 300;
-
 /**
- * Serves identical briefs from Redis for BRIEF_CACHE_TTL_S (header X-Cache: HIT|MISS).
- * Only successes are stored. Concurrent identical misses in this process share one
- * upstream call. With Redis down the request is served uncached (logged), not failed.
+ * Serves identical briefs from the cache store for BRIEF_CACHE_TTL_S (header X-Cache:
+ * HIT|MISS). Only successes are stored. Concurrent identical misses in this process share
+ * one upstream call. A store that cannot answer is a miss (see CacheStore), so with Redis
+ * down the request is served uncached, not failed.
  */
 @Injectable()
 export class BriefCacheInterceptor implements NestInterceptor {
-  private readonly logger = new Logger(BriefCacheInterceptor.name);
   private readonly ttlMs: number;
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private readonly validation = createValidationPipe();
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    @Inject(CACHE_STORE) private readonly cache: CacheStore,
     private readonly briefs: BriefService,
     config: ConfigService<EnvironmentVariables, true>,
   ) {
@@ -46,7 +42,7 @@ export class BriefCacheInterceptor implements NestInterceptor {
     req.body = body;
     const key = briefCacheKey({ ...body }, this.briefs.modelName, PROMPT_VERSION);
     if (this.ttlMs > 0) {
-      const hit = await this.read(key);
+      const hit = await this.cache.get(key);
       if (hit !== undefined) {
         res.setHeader('X-Cache', 'HIT');
         return hit;
@@ -56,29 +52,12 @@ export class BriefCacheInterceptor implements NestInterceptor {
     let shared = this.inFlight.get(key);
     if (!shared) {
       shared = lastValueFrom(next.handle()).then(async (brief) => {
-        if (this.ttlMs > 0) await this.write(key, brief);
+        if (this.ttlMs > 0) await this.cache.set(key, brief, this.ttlMs);
         return brief;
       });
       this.inFlight.set(key, shared);
       void shared.finally(() => this.inFlight.delete(key)).catch(() => undefined);
     }
     return shared;
-  }
-
-  private async read(key: string): Promise<unknown> {
-    try {
-      return (await withTimeout(this.cache.get(key), REDIS_BUDGET_MS, 'cache read')) ?? undefined;
-    } catch (err) {
-      this.logger.warn(`brief cache unavailable, serving uncached: ${(err as Error).message}`);
-      return undefined;
-    }
-  }
-
-  private async write(key: string, value: unknown): Promise<void> {
-    try {
-      await withTimeout(this.cache.set(key, value, this.ttlMs), REDIS_BUDGET_MS, 'cache write');
-    } catch (err) {
-      this.logger.warn(`brief not cached: ${(err as Error).message}`);
-    }
   }
 }

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EnvironmentVariables } from '../config/environment';
+import { RedisKeys } from '../redis/redis-keys';
 import { INGEST_QUEUE } from './queue-names';
 
 /**
@@ -12,10 +13,11 @@ import { INGEST_QUEUE } from './queue-names';
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
+      inject: [ConfigService, RedisKeys],
+      useFactory: (config: ConfigService<EnvironmentVariables, true>, keys: RedisKeys) => ({
         redis: config.get('REDIS_URL', { infer: true }),
-        prefix: config.get('QUEUE_PREFIX', { infer: true }),
+        // Bull spells its keys `<prefix>:<queue>:…` itself; the prefix is the app's one.
+        prefix: keys.prefix,
         settings: {
           // A chunk is short work; a worker that died is noticed within about 1.5 lock
           // periods and its chunk re-delivered to another worker (writes are idempotent).

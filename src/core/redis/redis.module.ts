@@ -2,6 +2,9 @@ import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } fro
 import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { EnvironmentVariables } from '../config/environment';
+import { CACHE_STORE } from './cache-store';
+import { RedisCacheStore } from './redis-cache-store';
+import { RedisKeys } from './redis-keys';
 import { REDIS_CLIENT } from './redis.tokens';
 
 export { REDIS_CLIENT };
@@ -15,8 +18,9 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 /**
- * The app's own Redis connection (health, upload progress, the ranking cache). Bull and the
- * cache store build theirs from the same REDIS_URL.
+ * The app's own Redis connection (health, upload progress, the ranking cache, the cache
+ * store of the briefs) and the key names on QUEUE_PREFIX. Bull builds its connections from
+ * the same REDIS_URL.
  */
 @Global()
 @Module({
@@ -47,8 +51,10 @@ class RedisShutdown implements OnApplicationShutdown {
         return client;
       },
     },
+    RedisKeys,
+    { provide: CACHE_STORE, useClass: RedisCacheStore },
     RedisShutdown,
   ],
-  exports: [REDIS_CLIENT],
+  exports: [REDIS_CLIENT, RedisKeys, CACHE_STORE],
 })
 export class RedisModule {}
