@@ -24,7 +24,11 @@ export class AnalyticsController {
   }
 
   @Get('campaigns')
-  @ApiOperation({ summary: 'Campaigns with data, with their influencer and row counts (paginated, by id)' })
+  @ApiOperation({
+    summary: 'Campaigns with data, with their influencer and row counts (paginated, by id)',
+    description:
+      'Ids in natural order: digits compare as numbers (campaign_2 before campaign_10); ids equal as numbers (c02, c2) by code point.',
+  })
   @ApiOkResponse({ type: CampaignPageDto })
   campaigns(@Query() q: CampaignsQueryDto): Promise<CampaignPageDto> {
     return this.query.campaigns(q.page, q.pageSize);

@@ -1,10 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { ClientSession, Collection } from 'mongodb';
+import type { ClientSession, CollationOptions, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { CampaignSummary, InfluencerTotals } from './schemas/influencer-totals.schema';
 
 export type TopRow = Pick<InfluencerTotals, 'influencerId' | 'engagementRate' | 'likes' | 'comments' | 'shares' | 'views' | 'posts'>;
+
+/**
+ * Digits compare as numbers. Strength 5 (identical) breaks the ties that numeric ordering
+ * makes (c02 = c2) by code point, so the order is total and skip/limit pages never repeat
+ * or drop a campaign; the dashboard sorts with the same rule (Intl.Collator, numeric).
+ * The sort cannot use the simple-collation _id index: it sorts in memory, which the small
+ * summary documents (one per campaign) afford.
+ */
+const NATURAL_ORDER: CollationOptions = { locale: 'en', numericOrdering: true, strength: 5 };
 
 /** Every database access to the totals and the campaign summaries. */
 @Injectable()
@@ -62,11 +71,13 @@ export class CampaignTotalsRepository {
       .toArray();
   }
 
+  /** Natural order by id (campaign_2 before campaign_10), one page of it. */
   async campaignsPage(page: number, pageSize: number): Promise<{ items: CampaignSummary[]; total: number }> {
     const [items, total] = await Promise.all([
       this.summaries
         .find({})
         .sort({ _id: 1 })
+        .collation(NATURAL_ORDER)
         .skip((page - 1) * pageSize)
         .limit(pageSize)
         .toArray(),

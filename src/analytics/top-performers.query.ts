@@ -1,24 +1,8 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { rethrowUnavailableAs503 } from '../core/database/mongo-errors';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
 import { RankingCache } from './ranking-cache';
-
-const CONNECTION_ERRORS = new Set([
-  'MongoServerSelectionError',
-  'MongoNetworkError',
-  'MongoNetworkTimeoutError',
-  'MongoNotConnectedError',
-  'MongoTopologyClosedError',
-]);
-
-/** A database that cannot be reached is a 503 with a clear message, not a hang or a 500. */
-function unavailable(err: unknown): never {
-  const name = (err as Error)?.name ?? '';
-  const disconnected =
-    CONNECTION_ERRORS.has(name) || /buffering timed out|not connected|connection .* closed/i.test((err as Error)?.message ?? '');
-  if (disconnected) throw new ServiceUnavailableException('The database is unavailable; try again shortly');
-  throw err;
-}
 
 /** Reads of rankings: the indexed top-performers query behind a cache-aside. */
 @Injectable()
@@ -34,7 +18,7 @@ export class TopPerformersQuery {
     const cached = await this.cache.get(id, limit);
     let rows = cached?.rows;
     if (rows === undefined) {
-      rows = await this.repository.top(id, limit).catch(unavailable);
+      rows = await this.repository.top(id, limit).catch(rethrowUnavailableAs503);
       if (cached) this.cache.fill(cached.version, id, limit, rows);
     }
     return rows.map((r, i) => ({
@@ -51,7 +35,7 @@ export class TopPerformersQuery {
   }
 
   async campaigns(page: number, pageSize: number): Promise<CampaignPageDto> {
-    const { items, total } = await this.repository.campaignsPage(page, pageSize).catch(unavailable);
+    const { items, total } = await this.repository.campaignsPage(page, pageSize).catch(rethrowUnavailableAs503);
     return {
       items: items.map((d) => ({ campaignId: d._id, influencers: d.influencers, rows: d.posts, updatedAt: d.updatedAt })),
       page,

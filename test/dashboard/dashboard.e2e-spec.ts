@@ -233,6 +233,27 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
     expect(await page.locator('#campaign-chart-box').isHidden()).toBe(true);
   });
 
+  it('lists campaigns in natural order (campaign_2 before campaign_10), and sorts search hits so itself', async () => {
+    const natural = new Intl.Collator('en', { numeric: true });
+    const listed = () => page.locator('#campaign-items button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.campaign!));
+    await page.goto(url, { waitUntil: 'networkidle' });
+    const first = await listed();
+    expect(first).toEqual(expect.arrayContaining(['campaign_2', 'campaign_10']));
+    expect(first).toEqual([...first].sort(natural.compare));
+
+    // Search hits come from every page the API gives, in whatever order: the page sorts them itself.
+    await ingest(app, [HEADER, ...['10', '2', '1'].map((n) => `natural_${n},amy,p1,5,1,1,100`)].join('\n'));
+    await page.route('**/campaigns?*', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as { items: unknown[] };
+      await route.fulfill({ response: res, json: { ...body, items: body.items.reverse() } });
+    });
+    await page.locator('#campaign-q').fill('natural_');
+    await page.locator('#campaign-list-status').filter({ hasText: '3 campaigns' }).waitFor();
+    expect(await listed()).toEqual(['natural_1', 'natural_2', 'natural_10']);
+    expect(errors).toEqual([]);
+  });
+
   it('writes a brief through the LLM stub, shows the model, then the same brief from the cache', async () => {
     expect(
       await request(server())

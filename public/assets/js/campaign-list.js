@@ -5,6 +5,14 @@ const $ = (id) => document.getElementById(id);
 const PAGE_SIZE = 20;
 /** GET /campaigns has no search: searching reads up to this many campaigns and filters them here. */
 const SEARCH_CAP = 10_000;
+const natural = new Intl.Collator('en', { numeric: true });
+/**
+ * GET /campaigns' order (digits as numbers, campaign_2 before campaign_10; ids equal as
+ * numbers, c02 and c2, by code point), kept here too so search hits read the same whatever
+ * order the pages arrived in.
+ */
+const byCampaignId = (a, b) =>
+  natural.compare(a.campaignId, b.campaignId) || (a.campaignId < b.campaignId ? -1 : a.campaignId > b.campaignId ? 1 : 0);
 
 async function fetchPage(page, pageSize) {
   return json(await api(`/campaigns?page=${page}&pageSize=${pageSize}`));
@@ -15,9 +23,9 @@ async function fetchAll() {
   for (let page = 1; items.length < SEARCH_CAP; page++) {
     const res = await fetchPage(page, 500);
     items.push(...res.items);
-    if (res.items.length < 500 || items.length >= res.total) return { items, complete: true };
+    if (res.items.length < 500 || items.length >= res.total) return { items: items.sort(byCampaignId), complete: true };
   }
-  return { items, complete: false };
+  return { items: items.sort(byCampaignId), complete: false };
 }
 
 /** The paged, searchable list; calls onChoose(campaignId) when one is picked. */

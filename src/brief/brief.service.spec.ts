@@ -1,0 +1,94 @@
+import { newTestService } from '../../test/support/new-test-service';
+import { BriefService } from './brief.service';
+import { GenerateBriefDto } from './dto/generate-brief.dto';
+import { LlmBrief } from './llm/brief-schema';
+import { LlmTimeoutError } from './llm/llm-errors';
+import { LlmClient } from './llm/llm.client';
+import { OfflineBriefComposer } from './llm/offline-brief.composer';
+import { buildPrompt } from './llm/prompt';
+import type { CreativeDirection, Persona, TrendSignal } from './tools/tool-types';
+
+const REQUEST: GenerateBriefDto = { brand: 'Glow Labs', product: 'Vitamin C serum', goal: 'awareness', platform: 'tiktok' };
+const TRENDS: TrendSignal = { category: 'beauty', hashtags: ['#skincare'], formats: ['GRWM'], disclosure: '#ad' };
+const PERSONA: Persona = { description: 'Skincare-curious Gen Z', category: 'beauty' };
+const DIRECTION: CreativeDirection = { angle: 'Before/after in natural light', cta: 'Link in bio', tone: 'Candid', hooks: ['POV'] };
+const WRITTEN: LlmBrief = { caption: 'Glow.', hook_ideas: ['a', 'b', 'c'], hashtags: ['#glow'], cta: 'Link in bio', tone: 'Candid' };
+const DEADLINE = 1_900_000_000_000;
+
+async function setUp(llm: { configured: boolean; model?: string }) {
+  const { sut, mocks } = await newTestService(BriefService);
+  // The harness automocks classes only: the tools are interfaces behind symbol tokens, injected
+  // as empty objects, so they get their methods here. Its `configured` getter would be a
+  // (truthy) jest.fn, so the LLM client's state is set explicitly too.
+  const tools = {
+    trends: jest.fn().mockResolvedValue(TRENDS),
+    classify: jest.fn().mockResolvedValue(PERSONA),
+    direction: jest.fn().mockResolvedValue(DIRECTION),
+  };
+  Object.assign(sut['trends'], { trends: tools.trends });
+  Object.assign(sut['personas'], { classify: tools.classify });
+  Object.assign(sut['angles'], { direction: tools.direction });
+  const client = Object.assign(mocks(LlmClient), llm);
+  client.complete.mockResolvedValue(WRITTEN);
+  const offline = mocks(OfflineBriefComposer);
+  offline.compose.mockReturnValue(WRITTEN);
+  return { sut, tools, llm: client, offline };
+}
+
+describe('BriefService', () => {
+  it('asks each tool about the request, in its own argument order', async () => {
+    const { sut, tools } = await setUp({ configured: false });
+    await sut.generate(REQUEST, DEADLINE);
+    expect(tools.trends).toHaveBeenCalledWith('tiktok', 'Vitamin C serum');
+    expect(tools.classify).toHaveBeenCalledWith('Glow Labs', 'Vitamin C serum', 'tiktok');
+    expect(tools.direction).toHaveBeenCalledWith('Glow Labs', 'Vitamin C serum', 'awareness', 'tiktok');
+  });
+
+  it('without an LLM, the offline composer writes the brief from the request and what the tools said', async () => {
+    const { sut, llm, offline } = await setUp({ configured: false });
+    const brief = await sut.generate(REQUEST, DEADLINE);
+    expect(offline.compose).toHaveBeenCalledWith({ ...REQUEST, trends: TRENDS, persona: PERSONA, direction: DIRECTION });
+    expect(llm.complete).not.toHaveBeenCalled();
+    expect(sut.modelName).toBe('offline');
+    expect(brief).toEqual({
+      ...WRITTEN,
+      hashtags: ['#glow', '#ad'],
+      persona: 'Skincare-curious Gen Z',
+      creative_angle: 'Before/after in natural light',
+      disclosure: '#ad',
+      meta: { model: 'offline', promptVersion: 'brief-v1', generatedAt: expect.any(String) },
+    });
+    expect(new Date(brief.meta.generatedAt).toISOString()).toBe(brief.meta.generatedAt);
+  });
+
+  it('with an LLM, sends it the versioned prompt and the deadline, and names its model', async () => {
+    const { sut, llm, offline } = await setUp({ configured: true, model: 'gpt-test' });
+    const brief = await sut.generate(REQUEST, DEADLINE);
+    const { system, user } = buildPrompt({ ...REQUEST, trends: TRENDS, persona: PERSONA, direction: DIRECTION });
+    expect(llm.complete).toHaveBeenCalledWith(system, user, DEADLINE);
+    expect(offline.compose).not.toHaveBeenCalled();
+    expect(sut.modelName).toBe('gpt-test');
+    expect(brief.meta.model).toBe('gpt-test');
+  });
+
+  it('adds the disclosure to the hashtags once: not again when the writer included it', async () => {
+    const { sut, llm } = await setUp({ configured: true, model: 'gpt-test' });
+    llm.complete.mockResolvedValue({ ...WRITTEN, hashtags: ['#ad', '#glow'] });
+    expect((await sut.generate(REQUEST, DEADLINE)).hashtags).toEqual(['#ad', '#glow']);
+  });
+
+  it('makes one LLM attempt: a failure is the caller’s to retry, not answered offline', async () => {
+    const { sut, llm, offline } = await setUp({ configured: true, model: 'gpt-test' });
+    llm.complete.mockRejectedValue(new LlmTimeoutError('the LLM did not answer in time'));
+    await expect(sut.generate(REQUEST, DEADLINE)).rejects.toThrow(LlmTimeoutError);
+    expect(llm.complete).toHaveBeenCalledTimes(1);
+    expect(offline.compose).not.toHaveBeenCalled();
+  });
+
+  it('writes nothing when a tool fails', async () => {
+    const { sut, tools, llm } = await setUp({ configured: true, model: 'gpt-test' });
+    tools.classify.mockRejectedValue(new Error('persona data unreadable'));
+    await expect(sut.generate(REQUEST, DEADLINE)).rejects.toThrow('persona data unreadable');
+    expect(llm.complete).not.toHaveBeenCalled();
+  });
+});
