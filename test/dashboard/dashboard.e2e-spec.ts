@@ -42,6 +42,9 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
       LLM_MODEL: 'stub-model',
       LLM_TIMEOUT_MS: '400',
       BRIEF_RATE_LIMIT_PER_MIN: '1000',
+      // The 502 and 504 tests fail the LLM on purpose, one after the other: the circuit
+      // breaker (its own suite, test/brief/llm-breaker) would otherwise open between them.
+      BRIEF_BREAKER_THRESHOLD: '100',
     });
     url = `http://127.0.0.1:${(server().address() as { port: number }).port}`;
     // The campaign tests need data whichever test runs first; the upload test sends the same file again.
