@@ -131,6 +131,11 @@ export class CampaignTotalsService {
     return this.repository.campaignIds();
   }
 
+  /** Uploads whose staged changes are not all folded in yet. */
+  uploadsWithPendingChanges(): Promise<string[]> {
+    return this.pending.uploads();
+  }
+
   hasPendingChanges(): Promise<boolean> {
     return this.pending.hasAny();
   }

@@ -48,6 +48,18 @@ export class PendingChangesRepository {
     await this.pending.deleteMany({ _id: range(uploadId, bucket), applied: true });
   }
 
+  /** Every upload with staged changes: one indexed lookup per upload (a skip scan of the primary key). */
+  async uploads(): Promise<string[]> {
+    const found: string[] = [];
+    for (let after = ''; ;) {
+      const doc = await this.pending.findOne({ _id: { $gt: after } }, { projection: { _id: 1 }, sort: { _id: 1 } });
+      if (!doc) return found;
+      const uploadId = doc._id.slice(0, doc._id.indexOf(':'));
+      found.push(uploadId);
+      after = `${uploadId};`;
+    }
+  }
+
   /** Uploads with changes not folded in yet (for the audit: totals lag their rows until then). */
   async hasAny(): Promise<boolean> {
     return (await this.pending.findOne({}, { projection: { _id: 1 } })) !== null;

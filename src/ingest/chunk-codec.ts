@@ -15,17 +15,6 @@ export type PackedRow = [
   views: number,
 ];
 
-export interface ChunkJobData {
-  uploadId: string;
-  uploadSeq: number;
-  index: number;
-  rows: PackedRow[];
-}
-
-export interface FinalizeJobData {
-  uploadId: string;
-}
-
 export function packRow(r: EngagementRow): PackedRow {
   return [
     r.line,
@@ -40,9 +29,4 @@ export function packRow(r: EngagementRow): PackedRow {
     r.shares,
     r.views,
   ];
-}
-
-/** Orders rows of all uploads: later upload first, then later line. Exact below 2^21 uploads. */
-export function rowSeq(uploadSeq: number, line: number): number {
-  return uploadSeq * 2 ** 32 + line;
 }

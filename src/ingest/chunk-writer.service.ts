@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import type { PairSums } from '../analytics/pair-sums';
 import { Transactions } from '../core/database/transactions';
-import { ChunkJobData, PackedRow } from './chunk-codec';
+import { PackedRow } from './chunk-codec';
+import { ChunkJobData, IngestQueue } from './ingest-queue';
 import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
-import { IngestQueue } from './ingest-queue';
+
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
 
 /** Later upload first, then later line: the version that counts. */
@@ -82,6 +83,11 @@ export class ChunkWriterService {
       await this.totals.stageChunk(uploadId, index, changes, session);
     });
     await this.chunkSettled(uploadId, index, rows.length);
+  }
+
+  /** A chunk is waiting out a database outage: its upload's status says so until a chunk lands. */
+  async waiting(uploadId: string): Promise<void> {
+    await this.progress.markWaiting(uploadId, 'the database is unavailable: chunks are retried until it is back');
   }
 
   /** A chunk out of attempts: the upload will end failed, once its other chunks are settled. */

@@ -60,7 +60,8 @@ export class IngestJobRepository {
   }
 
   async create(uploadId: string, uploadSeq: number, filename: string | undefined): Promise<void> {
-    await this.jobs.create({ _id: uploadId, uploadSeq, status: 'queued', filename, createdAt: new Date() });
+    const now = new Date();
+    await this.jobs.create({ _id: uploadId, uploadSeq, status: 'queued', filename, createdAt: now, heartbeatAt: now });
   }
 
   async delete(uploadId: string): Promise<void> {
@@ -73,6 +74,30 @@ export class IngestJobRepository {
 
   async saveSummary(uploadId: string, summary: JobSummary & { chunksTotal: number; failureReason?: string }): Promise<void> {
     await this.jobs.updateOne({ _id: uploadId }, { $set: summary });
+  }
+
+  /** Counted before the chunk is queued (see IngestJob.chunksQueued); doubles as a heartbeat. */
+  async chunkQueued(uploadId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: uploadId }, { $inc: { chunksQueued: 1 }, $set: { heartbeatAt: new Date() } });
+  }
+
+  async heartbeat(uploadId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: uploadId }, { $set: { heartbeatAt: new Date() } });
+  }
+
+  /** The first reason wins; finalize ends the job failed with it. */
+  async recordFailure(uploadId: string, reason: string): Promise<void> {
+    await this.jobs.updateOne({ _id: uploadId, failureReason: { $exists: false } }, { $set: { failureReason: reason } });
+  }
+
+  /** Unfinished jobs whose reading API has been quiet since `before`, oldest first. */
+  quietUnfinished(before: Date, limit: number): Promise<IngestJob[]> {
+    return this.jobs
+      .find({ status: { $in: ['queued', 'processing'] }, heartbeatAt: { $lt: before } })
+      .sort({ heartbeatAt: 1 })
+      .limit(limit)
+      .lean<IngestJob[]>()
+      .exec();
   }
 
   /** Ends a job once: a job already completed or failed keeps its outcome. */

@@ -9,6 +9,7 @@ const TTL_S = 7 * 24 * 3600;
 const CHUNK_DONE_SCRIPT = `
 if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2]) end
 redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
+redis.call('HDEL', KEYS[2], 'waiting')
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
 return {redis.call('SCARD', KEYS[1]), redis.call('HGET', KEYS[2], 'chunksTotal')}`;
@@ -19,6 +20,8 @@ export interface LiveProgress {
   rowsWritten: number;
   startedAt?: Date;
   failureReason?: string;
+  /** Why the upload is not moving right now (a dependency is down and its chunks are retried). */
+  waiting?: string;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface LiveProgress {
  * the workers that write it (no shared disk is assumed). Expires on its own.
  *   keys  set   row keys seen in the file so far (counts rowsDuplicate as the file is read)
  *   done  set   indexes of the chunks written
- *   meta  hash  chunksTotal, rowsWritten, startedAt, failureReason
+ *   meta  hash  chunksTotal, rowsWritten, startedAt, failureReason, waiting
  */
 @Injectable()
 export class IngestProgressRepository {
@@ -83,10 +86,16 @@ export class IngestProgressRepository {
     await this.redis.multi().hsetnx(meta, 'failureReason', reason).expire(meta, TTL_S).exec();
   }
 
+  /** Cleared by the next chunk that lands. */
+  async markWaiting(uploadId: string, notice: string): Promise<void> {
+    const meta = this.key(uploadId, 'meta');
+    await this.redis.multi().hset(meta, 'waiting', notice).expire(meta, TTL_S).exec();
+  }
+
   async progress(uploadId: string): Promise<LiveProgress> {
     const [done, meta] = await Promise.all([
       this.redis.scard(this.key(uploadId, 'done')),
-      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason'),
+      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason', 'waiting'),
     ]);
     return {
       chunksDone: done,
@@ -94,6 +103,7 @@ export class IngestProgressRepository {
       rowsWritten: Number(meta[1] ?? 0),
       ...(meta[2] !== null && { startedAt: new Date(meta[2]) }),
       ...(meta[3] !== null && { failureReason: meta[3] }),
+      ...(meta[4] !== null && { waiting: meta[4] }),
     };
   }
 

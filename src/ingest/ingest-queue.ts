@@ -1,37 +1,90 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { Queue } from 'bull';
-import { INGEST_JOB, INGEST_QUEUE } from '../core/queue/queue-names';
+import { ConfigService } from '@nestjs/config';
+import { JobOptions, Queue } from 'bull';
+import { EnvironmentVariables } from '../core/config/environment';
+import { attemptsToCover, CAPPED_EXPONENTIAL, CappedBackoff } from '../core/queue/backoff';
+import { INGEST_QUEUE } from '../core/queue/queue-names';
 import { withTimeout } from '../core/with-timeout';
-import { ChunkJobData, FinalizeJobData } from './chunk-codec';
+import { PackedRow } from './chunk-codec';
 
-/** Bull options of every chunk: retried with backoff, kept a while when failed (dashboard). */
-export const CHUNK_JOB_OPTIONS = {
-  attempts: 6,
-  backoff: { type: 'exponential', delay: 1000 },
-  removeOnComplete: true,
-  removeOnFail: { age: 7 * 24 * 3600 },
-};
-export const FINALIZE_JOB_OPTIONS = { ...CHUNK_JOB_OPTIONS, attempts: 10 };
+/**
+ * Everything that goes on the ingest queue: its job names, payloads, ids and options, and
+ * the producer. One consumer (IngestProcessor) works both kinds of job.
+ */
+export const INGEST_JOB = { chunk: 'chunk', finalize: 'finalize' } as const;
 
+/** Rows `index * INGEST_CHUNK_ROWS …` of an upload, to be written in one transaction. */
+export interface ChunkJobData {
+  uploadId: string;
+  uploadSeq: number;
+  index: number;
+  rows: PackedRow[];
+}
+
+/** Fold an upload's staged changes into the totals and end its job. */
+export interface FinalizeJobData {
+  uploadId: string;
+}
+
+const BACKOFF: CappedBackoff = { delay: 1000, max: 30_000 };
 const QUEUE_TIMEOUT_MS = 5000;
+const ACTIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 
-/** The producer side of the ingest queue; a queue that cannot take work is a 503. */
+const chunkJobId = (uploadId: string, index: number) => `${uploadId}:${index}`;
+const finalizeJobId = (uploadId: string) => `${uploadId}:finalize`;
+
+/** The producer side of the ingest queue (a queue that cannot take work is a 503), and what it still holds. */
 @Injectable()
 export class IngestQueue {
-  constructor(@InjectQueue(INGEST_QUEUE) private readonly queue: Queue) {}
+  private readonly options: JobOptions;
+
+  constructor(
+    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    // Retried with a capped backoff for the whole window: a database outage that long is
+    // waited out, not turned into lost rows. Kept a while when failed (the /queues dashboard).
+    this.options = {
+      attempts: attemptsToCover(config.get('INGEST_RETRY_WINDOW_S', { infer: true }) * 1000, BACKOFF),
+      backoff: { type: CAPPED_EXPONENTIAL, options: BACKOFF },
+      removeOnComplete: true,
+      removeOnFail: { age: 7 * 24 * 3600 },
+    };
+  }
 
   async addChunk(data: ChunkJobData): Promise<void> {
-    await this.add(INGEST_JOB.chunk, data, { ...CHUNK_JOB_OPTIONS, jobId: `${data.uploadId}:${data.index}` });
+    await this.add(INGEST_JOB.chunk, data, { ...this.options, jobId: chunkJobId(data.uploadId, data.index) });
   }
 
-  /** A fixed jobId: whoever notices the last chunk first enqueues; the others are no-ops. */
-  async addFinalize(uploadId: string): Promise<void> {
+  /**
+   * A fixed jobId: whoever notices the last chunk first enqueues; the others are no-ops.
+   * `again`: the reaper's, under an id of its own, since a finalize that failed for good
+   * keeps its id in the failed set for days.
+   */
+  async addFinalize(uploadId: string, again = false): Promise<void> {
     const data: FinalizeJobData = { uploadId };
-    await this.add(INGEST_JOB.finalize, data, { ...FINALIZE_JOB_OPTIONS, jobId: `${uploadId}:finalize` });
+    const jobId = again ? `${finalizeJobId(uploadId)}:${Date.now()}` : finalizeJobId(uploadId);
+    await this.add(INGEST_JOB.finalize, data, { ...this.options, jobId });
   }
 
-  private async add(name: string, data: object, opts: object) {
+  /** How many of the upload's first `chunks` chunk jobs, and whether its finalize, are still to run. */
+  async unfinishedWork(uploadId: string, chunks: number): Promise<{ chunks: number; finalize: boolean }> {
+    const state = async (id: string) => {
+      const job = await this.queue.getJob(id);
+      return job ? ACTIVE_STATES.has(await job.getState()) : false;
+    };
+    let pending = 0;
+    for (let i = 0; i < chunks; i++) if (await state(chunkJobId(uploadId, i))) pending++;
+    return { chunks: pending, finalize: await state(finalizeJobId(uploadId)) };
+  }
+
+  /** Attempts a job of this queue gets (the processors give up after the last). */
+  get attempts(): number {
+    return this.options.attempts ?? 1;
+  }
+
+  private async add(name: string, data: object, opts: JobOptions) {
     try {
       await withTimeout(this.queue.add(name, data, opts), QUEUE_TIMEOUT_MS, 'queueing');
     } catch (err) {

@@ -28,10 +28,12 @@ export class IngestStatusService {
     let rowsWritten = job.rowsWritten ?? 0;
     let status = job.status;
     let startedAt = job.startedAt ?? null;
+    let waiting: string | undefined;
     if (!finished) {
       const live = await this.liveProgress(jobId);
       if (live) {
         rowsWritten = live.rowsWritten;
+        waiting = live.waiting;
         if (live.startedAt) {
           status = 'processing';
           startedAt = live.startedAt;
@@ -56,6 +58,7 @@ export class IngestStatusService {
       finishedAt: job.finishedAt ?? null,
       // Stored as the driver worded it; what clients see names no host, port or URI of ours.
       ...(job.failureReason !== undefined && { failureReason: clientSafeMessage(job.failureReason) }),
+      ...(waiting !== undefined && { waiting }),
       errors: job.firstErrors,
       errorsNotStored: job.errorsNotStored ?? 0,
       errorsUrl: `/ingest/${job._id}/errors`,

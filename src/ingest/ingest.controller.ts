@@ -62,6 +62,11 @@ export class IngestController {
     const source = await openUpload(req, this.maxBytes);
     try {
       return await this.ingest.ingest(source);
+    } catch (err) {
+      // Refused before its end: the rest of the body is not wanted, and a connection still
+      // receiving it is never idle, so it would hold the server's shutdown until it timed out.
+      req.res?.setHeader('Connection', 'close');
+      throw err;
     } finally {
       // Whatever happened, don't leave the client's upload half-read.
       if (!req.complete) req.resume();

@@ -4,10 +4,10 @@ import { AnalyticsModule } from '../analytics/analytics.module';
 import { ChunkWriterService } from './chunk-writer.service';
 import { EngagementRowsRepository } from './engagement-rows.repository';
 import { FinalizeService } from './finalize.service';
-import { IngestChunkProcessor } from './ingest-chunk.processor';
 import { IngestEventsController } from './ingest-events.controller';
-import { IngestFinalizeProcessor } from './ingest-finalize.processor';
 import { IngestJobRepository } from './ingest-job.repository';
+import { IngestProcessor } from './ingest.processor';
+import { IngestReaper } from './ingest-reaper';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
 import { IngestStatusService } from './ingest-status.service';
@@ -49,7 +49,7 @@ export class IngestModule {
         ChunkWriterService,
         FinalizeService,
         TotalsAuditService,
-        ...(worker ? [IngestChunkProcessor, IngestFinalizeProcessor] : []),
+        ...(worker ? [IngestProcessor, IngestReaper] : []),
         ...(http ? [SampleSeeder] : []),
       ],
       exports: [IngestService, IngestStatusService, TotalsAuditService],

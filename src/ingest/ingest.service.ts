@@ -40,6 +40,8 @@ export class IngestService {
   private readonly logger = new Logger(IngestService.name);
   private readonly chunkRows: number;
   private readonly maxStoredErrors: number;
+  /** How often a reading API says it is alive (IngestJob.heartbeatAt): well inside the reaper's patience. */
+  private readonly heartbeatMs: number;
 
   constructor(
     private readonly jobs: IngestJobRepository,
@@ -49,6 +51,7 @@ export class IngestService {
   ) {
     this.chunkRows = config.get('INGEST_CHUNK_ROWS', { infer: true });
     this.maxStoredErrors = config.get('INGEST_MAX_STORED_ERRORS', { infer: true });
+    this.heartbeatMs = Math.min(15_000, (config.get('INGEST_STALL_TIMEOUT_S', { infer: true }) * 1000) / 4);
   }
 
   async ingest(source: UploadSource): Promise<IngestAccepted> {
@@ -62,6 +65,8 @@ export class IngestService {
 
     const state = new UploadState(uploadId, this.maxStoredErrors);
     let chunk: EngagementRow[] = [];
+    // A slow client may take minutes per chunk: the reaper must still see this API alive.
+    const heartbeat = setInterval(() => void this.jobs.heartbeat(uploadId).catch(() => undefined), this.heartbeatMs);
     try {
       for (let batch: CsvRecord[] | undefined = rest; batch; batch = await nextBatch(batches)) {
         for (const record of batch) {
@@ -85,6 +90,8 @@ export class IngestService {
     } catch (err) {
       await this.abort(state, err);
       throw err;
+    } finally {
+      clearInterval(heartbeat);
     }
     if (state.rowsTotal === 0) {
       // Nothing was queued or recorded for it: the upload simply never existed.
@@ -136,8 +143,10 @@ export class IngestService {
       });
     state.rowsDuplicate += rows.length - fresh;
     state.countCampaigns(rows);
-    await this.queue.addChunk({ uploadId: state.uploadId, uploadSeq, index: state.chunks, rows: rows.map(packRow) });
-    state.chunks++;
+    // Counted before it is added: an add that times out may still land (IngestJob.chunksQueued).
+    const index = state.chunks++;
+    await this.jobs.chunkQueued(state.uploadId);
+    await this.queue.addChunk({ uploadId: state.uploadId, uploadSeq, index, rows: rows.map(packRow) });
   }
 
   private async flushErrors(state: UploadState, final = false) {
@@ -147,7 +156,11 @@ export class IngestService {
     }
   }
 
-  /** The whole file is read: record its counts, and finalize at once if the workers are done. */
+  /**
+   * The whole file is read: record its counts (the chunk count in the job first: it is what
+   * completion is judged by), and finalize at once if the workers are done. Should Redis
+   * fail here, the reaper finishes the job from what the database holds.
+   */
   private async close(state: UploadState, failureReason?: string) {
     await this.flushErrors(state, true);
     await this.jobs.saveSummary(state.uploadId, { ...state.summary(), chunksTotal: state.chunks, ...(failureReason && { failureReason }) });

@@ -8,6 +8,7 @@ import { PrivateDatabase, startPrivateDatabase } from '../support/private-databa
 import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
+import { IngestProgressRepository } from '../../src/ingest/ingest-progress.repository';
 
 /**
  * Fault drills on a private Redis and a private database server (secantus-mdb,
@@ -17,6 +18,8 @@ import { isolatedMongoUri, startTestApp } from '../support/test-app';
  * (Redis down) or fail fast with 503 (database down), never hang.
  */
 const ROWS = 8_000;
+/** Longer than the old fixed retry budget of a chunk (6 attempts: ~57 s of backoff + 6 × 5 s server selection). */
+const OUTAGE_MS = 100_000;
 
 async function startRedis(port: number, dir: string) {
   const p = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
@@ -103,4 +106,33 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       await app.close();
     }
   });
+
+  it(
+    'the database away for 100 s, past the ~90 s of retries a chunk once had: the upload waits it out, says so, and completes exactly',
+    async () => {
+      const away = await startPrivateDatabase();
+      const uri = away.uri('drill_outage');
+      const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+      try {
+        const ref = referenceUpload('outage', 4_000);
+        const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
+        await waitForRowsWritten(app, jobId, ref.accepted * 0.2);
+        await away.kill();
+        // While the database is away the status itself cannot be read (503); the notice is in
+        // the upload's live progress, and shows in the status once the job is readable again.
+        const progress = app.get(IngestProgressRepository, { strict: false });
+        const deadline = Date.now() + 30_000;
+        while ((await progress.progress(jobId)).waiting === undefined && Date.now() < deadline)
+          await new Promise((r) => setTimeout(r, 200));
+        expect((await progress.progress(jobId)).waiting).toMatch(/database is unavailable/);
+        await new Promise((r) => setTimeout(r, OUTAGE_MS - (30_000 - (deadline - Date.now()))));
+        await away.restart();
+        await expectMatchesReference(app, uri, jobId, ref);
+      } finally {
+        await app.close();
+        await away.stop();
+      }
+    },
+    OUTAGE_MS + 90_000,
+  );
 });

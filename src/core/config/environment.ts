@@ -109,6 +109,27 @@ export class EnvironmentVariables {
   @Max(64)
   INGEST_WORKER_CONCURRENCY = 2;
 
+  /** How long a chunk keeps retrying (backoff capped at 30 s) before its upload fails: it waits out a database outage this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  INGEST_RETRY_WINDOW_S = 900;
+
+  /** An unfinished upload with no sign of life (no queued work, no reading API) this long is ended by the reaper. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  INGEST_STALL_TIMEOUT_S = 120;
+
+  /** How often each worker's reaper looks for uploads that can no longer complete. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  INGEST_REAPER_INTERVAL_S = 30;
+
   /** How long a worker holds a chunk before Bull considers it stalled and re-delivers it. */
   @Transform(toInt)
   @IsInt()

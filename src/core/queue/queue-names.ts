@@ -1,8 +1,2 @@
-/** Bull queue names, shared by producers (API) and consumers (workers). */
+/** Bull queue names (what goes on each queue: src/ingest/ingest-queue.ts). */
 export const INGEST_QUEUE = 'ingest';
-
-/** Job names inside INGEST_QUEUE. */
-export const INGEST_JOB = {
-  chunk: 'chunk',
-  finalize: 'finalize',
-} as const;

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { EnvironmentVariables } from '../config/environment';
 import { RedisKeys } from '../redis/redis-keys';
+import { backoffStrategies } from './backoff';
 import { INGEST_QUEUE } from './queue-names';
 
 /**
@@ -24,6 +25,7 @@ import { INGEST_QUEUE } from './queue-names';
           lockDuration: config.get('QUEUE_LOCK_MS', { infer: true }),
           stalledInterval: Math.max(500, Math.floor(config.get('QUEUE_LOCK_MS', { infer: true }) / 2)),
           maxStalledCount: 5,
+          backoffStrategies,
         },
       }),
     }),

@@ -27,6 +27,11 @@ export class IngestStatusDto {
   @ApiProperty({ nullable: true, type: Date }) startedAt!: Date | null;
   @ApiProperty({ nullable: true, type: Date }) finishedAt!: Date | null;
   @ApiPropertyOptional({ description: 'Why the upload failed or stopped' }) failureReason?: string;
+  @ApiPropertyOptional({
+    description: 'Why an unfinished upload is not moving right now; its chunks are retried meanwhile (INGEST_RETRY_WINDOW_S)',
+    example: 'the database is unavailable: chunks are retried until it is back',
+  })
+  waiting?: string;
   @ApiProperty({ type: [IngestErrorDto], description: 'The first 50 rejected rows; all of them at errorsUrl' }) errors!: IngestErrorDto[];
   @ApiProperty({ description: 'Errors beyond INGEST_MAX_STORED_ERRORS: counted in rowsRejected, not listed at errorsUrl' })
   errorsNotStored!: number;

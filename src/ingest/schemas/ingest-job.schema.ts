@@ -23,6 +23,13 @@ export class IngestJob {
   @Prop() rowsWritten?: number;
   /** Unknown (null) while the file is still being read. */
   @Prop({ type: Number, default: null }) chunksTotal!: number | null;
+  /**
+   * Chunks the API has started to queue, counted before each is added: an add that timed
+   * out may still land, so completion is judged against every chunk that may exist.
+   */
+  @Prop({ default: 0 }) chunksQueued!: number;
+  /** The reading API's sign of life; the reaper ends an upload whose API went quiet (IngestReaper). */
+  @Prop() heartbeatAt?: Date;
   /** Distinct campaigns the upload touched. */
   @Prop({ default: 0 }) campaignCount!: number;
   @Prop({ type: [Object], default: [] }) firstErrors!: IngestError[];

@@ -1,0 +1,51 @@
+import { Job } from 'bull';
+import { newTestService } from '../../test/support/new-test-service';
+import { ChunkWriterService } from './chunk-writer.service';
+import { FinalizeService } from './finalize.service';
+import { IngestProcessor } from './ingest.processor';
+
+function job(name: 'chunk' | 'finalize', failedForGood: boolean, attemptsMade = 0): Job {
+  const data = name === 'chunk' ? { uploadId: 'u1', index: 3, uploadSeq: 1, rows: [[2], [9]] } : { uploadId: 'u1' };
+  return { id: 'j', name, data, attemptsMade, opts: { attempts: 25 }, isFailed: async () => failedForGood } as unknown as Job;
+}
+
+async function setUp() {
+  const { sut, mocks } = await newTestService(IngestProcessor, { config: { INGEST_WORKER_CONCURRENCY: 2 } });
+  return { sut, writer: mocks(ChunkWriterService), finalizer: mocks(FinalizeService) };
+}
+
+describe('IngestProcessor', () => {
+  it('leaves a failed attempt that will be retried to the queue', async () => {
+    const { sut, writer, finalizer } = await setUp();
+    await sut.onFailed(job('chunk', false, 3), new Error('boom'));
+    await sut.onFailed(job('finalize', false, 3), new Error('boom'));
+    expect(writer.giveUp).not.toHaveBeenCalled();
+    expect(finalizer.giveUp).not.toHaveBeenCalled();
+  });
+
+  it('fails the upload when a chunk is out of attempts, naming its lines', async () => {
+    const { sut, writer } = await setUp();
+    await sut.onFailed(job('chunk', true, 25), new Error('database unavailable'));
+    expect(writer.giveUp).toHaveBeenCalledWith('u1', 3, expect.stringMatching(/chunk 3 \(lines 2–9\).*database unavailable/));
+  });
+
+  it('fails the upload when Bull failed a job for stalling, whose attempt count did not move', async () => {
+    const { sut, writer, finalizer } = await setUp();
+    await sut.onFailed(job('chunk', true, 0), new Error('job stalled more than allowable limit'));
+    await sut.onFailed(job('finalize', true, 0), new Error('job stalled more than allowable limit'));
+    expect(writer.giveUp).toHaveBeenCalledWith('u1', 3, expect.stringContaining('stalled'));
+    expect(finalizer.giveUp).toHaveBeenCalledWith('u1', 'job stalled more than allowable limit');
+  });
+
+  it('survives a give-up that fails (the reaper ends the upload later)', async () => {
+    const { sut, finalizer } = await setUp();
+    finalizer.giveUp.mockRejectedValue(new Error('database unavailable'));
+    await expect(sut.onFailed(job('finalize', true, 25), new Error('x'))).resolves.toBeUndefined();
+  });
+
+  it('rethrows what the writer throws, so Bull retries it', async () => {
+    const { sut, writer } = await setUp();
+    writer.write.mockRejectedValue(new Error('WriteConflict'));
+    await expect(sut.chunk(job('chunk', false) as never)).rejects.toThrow('WriteConflict');
+  });
+});

@@ -1,0 +1,86 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { Job, Queue } from 'bull';
+import { EnvironmentVariables } from '../core/config/environment';
+import { isDatabaseUnavailable } from '../core/database/mongo-errors';
+import { INGEST_QUEUE } from '../core/queue/queue-names';
+import { ChunkWriterService } from './chunk-writer.service';
+import { FinalizeService } from './finalize.service';
+import { ChunkJobData, FinalizeJobData, INGEST_JOB } from './ingest-queue';
+
+/** The one consumer of the ingest queue (APP_ROLE worker or all): log, delegate, rethrow. */
+@Injectable()
+export class IngestProcessor implements OnModuleInit {
+  private readonly logger = new Logger(IngestProcessor.name);
+  private readonly concurrency: number;
+
+  constructor(
+    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
+    private readonly writer: ChunkWriterService,
+    private readonly finalizer: FinalizeService,
+    config: ConfigService<EnvironmentVariables, true>,
+  ) {
+    this.concurrency = config.get('INGEST_WORKER_CONCURRENCY', { infer: true });
+  }
+
+  onModuleInit() {
+    // Registered by hand (not @Process) so INGEST_WORKER_CONCURRENCY is read at run time.
+    // process() settles only when the queue closes; on shutdown it rejects with
+    // "Connection is closed", which is expected and must not surface as unhandled.
+    const stopped = (err: Error) => this.logger.debug(`ingest consumer stopped: ${err.message}`);
+    this.queue.process(INGEST_JOB.chunk, this.concurrency, (job: Job<ChunkJobData>) => this.chunk(job)).catch(stopped);
+    this.queue.process(INGEST_JOB.finalize, 1, (job: Job<FinalizeJobData>) => this.finalize(job)).catch(stopped);
+    this.queue.on('failed', (job: Job, err: Error) => void this.onFailed(job, err));
+  }
+
+  async chunk(job: Job<ChunkJobData>): Promise<void> {
+    const { uploadId, index, rows } = job.data;
+    this.logger.debug(`upload ${uploadId}: writing chunk ${index} (${rows.length} rows, attempt ${job.attemptsMade + 1})`);
+    try {
+      await this.writer.write(job.data);
+    } catch (err) {
+      this.logger.warn(`upload ${uploadId}: chunk ${index} failed: ${(err as Error).message}`);
+      if (isDatabaseUnavailable(err)) await this.writer.waiting(uploadId).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async finalize(job: Job<FinalizeJobData>): Promise<void> {
+    const { uploadId } = job.data;
+    this.logger.debug(`upload ${uploadId}: finalizing (attempt ${job.attemptsMade + 1})`);
+    try {
+      await this.finalizer.finalize(uploadId);
+    } catch (err) {
+      this.logger.warn(`upload ${uploadId}: finalize failed: ${(err as Error).message}`);
+      throw err;
+    }
+  }
+
+  /**
+   * A job out of attempts — or failed by Bull for stalling too often, which leaves its
+   * attempt count as it was — fails its upload; the rest of the upload still lands and is
+   * ranked. A failure that will be retried is left to the queue.
+   */
+  async onFailed(job: Job, err: Error): Promise<void> {
+    try {
+      if (!(await job.isFailed())) return;
+      if (job.name === INGEST_JOB.chunk) {
+        const { uploadId, index, rows } = job.data as ChunkJobData;
+        this.logger.error(`upload ${uploadId}: chunk ${index} failed for good: ${err.message}`);
+        await this.writer.giveUp(
+          uploadId,
+          index,
+          `chunk ${index} (lines ${rows[0]?.[0]}–${rows.at(-1)?.[0]}) could not be written: ${err.message}`,
+        );
+      } else if (job.name === INGEST_JOB.finalize) {
+        const { uploadId } = job.data as FinalizeJobData;
+        this.logger.error(`upload ${uploadId}: finalize failed for good: ${err.message}`);
+        await this.finalizer.giveUp(uploadId, err.message);
+      }
+    } catch (e) {
+      // The reaper ends the upload later (IngestReaper): it must not stay processing for ever.
+      this.logger.error(`could not record the failure of job ${job.id}: ${(e as Error).message}`);
+    }
+  }
+}
