@@ -83,7 +83,7 @@ try {
     [
       `### API (\`npm run bench:api\`) — ${new Date().toISOString().slice(0, 10)}, ${machine().cpus} cores`,
       '',
-      `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in FerretDB 2.5 + DocumentDB; \`/top-performers\` cycles through all campaigns: the indexed query on influencer_totals behind the Redis cache-aside, warmed by one read of every campaign (that cold pass of 1,000 indexed queries, 4 at a time: ${result.coldPassSeconds} s).`,
+      `autocannon, ${opts.duration} s, ${opts.connections} connections, one app process; ${rows.toLocaleString('en')} rows over ${data.campaigns} campaigns in the local secantus-mdb; \`/top-performers\` cycles through all campaigns: the indexed query on influencer_totals behind the Redis cache-aside, warmed by one read of every campaign (that cold pass of 1,000 indexed queries, 4 at a time: ${result.coldPassSeconds} s).`,
       '',
       '| endpoint | req/s | p50 | p99 | non-2xx |',
       '|---|---:|---:|---:|---:|',
