@@ -1,4 +1,6 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
+import request from 'supertest';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 export type LlmStub = {
@@ -35,6 +37,29 @@ export function startStubbedApp(stub: LlmStub, env: Record<string, string>) {
     BRIEF_RATE_LIMIT_PER_MIN: '1000',
     ...env,
   });
+}
+
+/**
+ * Registers a suite's hooks: a stub LLM and the app pointed at it (started once, stopped at
+ * the end), the stub's script and counters reset before each test. Read `app` and `stub`
+ * inside tests; `post` sends a brief request.
+ */
+export function stubbedAppSuite(env: Record<string, string>) {
+  const suite = {
+    app: undefined as unknown as NestExpressApplication,
+    stub: undefined as unknown as LlmStub,
+    post: (b: object = briefBody()) => request(suite.app.getHttpServer()).post('/generate_brief').send(b),
+  };
+  beforeAll(async () => {
+    suite.stub = await startLlmStub();
+    suite.app = await startStubbedApp(suite.stub, env);
+  });
+  beforeEach(() => suite.stub.reset());
+  afterAll(async () => {
+    await suite.app?.close();
+    await suite.stub?.close();
+  });
+  return suite;
 }
 
 /** Resolves once `check` holds, polling; fails the test after `tries` polls. */
