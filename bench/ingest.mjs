@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { createRequire } from 'node:module';
 import {
   args,
   cpuSeconds,
@@ -24,6 +25,9 @@ import {
   writeJson,
   writeReadmeSection,
 } from './lib.mjs';
+
+// The app's own row key, from the build the bench runs (scripts/bench.sh builds first).
+const { rowKey } = createRequire(import.meta.url)('../dist/ingest/csv/row-validator.js');
 
 const opts = args({ rows: '1000000', 'bad-ratio': '0.02', 'update-base': '1000000' });
 const ROWS = Number(opts.rows);
@@ -74,8 +78,9 @@ function cpuMeter(app) {
 
 /**
  * The engine's raw ceiling on the same file and server: every line split on commas into a
- * row document (keyed like the app's, nothing validated, bad lines included), inserted with
- * insertMany in batches of the app's chunk size by as many writers as the app has.
+ * row document with the app's own key (rowKey, so the same random spread over the primary
+ * key; nothing validated, bad lines included), inserted with insertMany in batches of the
+ * app's chunk size by as many writers as the app has.
  */
 async function rawCeiling(file, rows) {
   const db = `bench_raw_${rows}_${Date.now()}`;
@@ -93,7 +98,7 @@ async function rawCeiling(file, rows) {
         const docs = lines.slice(from, from + CHUNK).map((l, i) => {
           const [campaignId, influencerId, postId, platform, likes, comments, shares, views, postedAt] = l.split(',');
           return {
-            _id: `${from + i}`,
+            _id: rowKey({ campaignId, influencerId, postId }),
             uploadSeq: 1,
             line: from + i + 2,
             campaignId,
