@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: local services (unless URLs are given), type check, then every suite
-# (unit and e2e against the real FerretDB, Redis and an HTTP LLM stub). Services this run
+# (unit and e2e against the real database (secantus-mdb locally), Redis and an HTTP LLM stub). Services this run
 # started are stopped when it ends; services that were already running are left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,11 +2,11 @@ import { briefBody, stubbedAppSuite } from './brief-fixtures';
 
 describe('POST /generate_brief: at most BRIEF_LLM_CONCURRENCY LLM calls at once (HTTP stub, real Redis)', () => {
   const suite = stubbedAppSuite({
-      BRIEF_LLM_CONCURRENCY: '2',
-      BRIEF_LLM_QUEUE_MAX: '2',
-      LLM_TIMEOUT_MS: '5000',
-      LLM_MAX_ATTEMPTS: '1',
-    });
+    BRIEF_LLM_CONCURRENCY: '2',
+    BRIEF_LLM_QUEUE_MAX: '2',
+    LLM_TIMEOUT_MS: '5000',
+    LLM_MAX_ATTEMPTS: '1',
+  });
 
   it('queues calls beyond the cap: every brief is written, never more than 2 at the LLM', async () => {
     suite.stub.script(Array.from({ length: 4 }, () => 'slow:300'));

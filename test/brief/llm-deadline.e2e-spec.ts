@@ -2,11 +2,11 @@ import { briefBody, stubbedAppSuite } from './brief-fixtures';
 
 describe('POST /generate_brief: one BRIEF_DEADLINE_MS across every attempt and backoff (HTTP stub, real Redis)', () => {
   const suite = stubbedAppSuite({
-      BRIEF_DEADLINE_MS: '1500',
-      LLM_TIMEOUT_MS: '1000',
-      LLM_MAX_ATTEMPTS: '5',
-      BRIEF_BREAKER_THRESHOLD: '1000',
-    });
+    BRIEF_DEADLINE_MS: '1500',
+    LLM_TIMEOUT_MS: '1000',
+    LLM_MAX_ATTEMPTS: '5',
+    BRIEF_BREAKER_THRESHOLD: '1000',
+  });
 
   it('gives 504 when the deadline runs out, cutting the last attempt short instead of making all five', async () => {
     suite.stub.script(Array.from({ length: 5 }, () => 'timeout'));

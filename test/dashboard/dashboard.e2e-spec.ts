@@ -20,7 +20,7 @@ const SAMPLE = join(__dirname, '../../samples/engagement-sample.csv');
 const en = new Intl.NumberFormat('en');
 
 /**
- * The dashboard at / driven in Debian's headless Chromium against the real app (FerretDB,
+ * The dashboard at / driven in Debian's headless Chromium against the real app (the database,
  * Redis, Bull) and the HTTP LLM stub. Screenshots at 375 and 1280 px: test-artifacts/.
  */
 describe('dashboard at / in a real browser (headless Chromium)', () => {

@@ -46,7 +46,7 @@ function apiAndLateWorker(suite: string, env: Record<string, string> = {}) {
   };
 }
 
-describe('GET /ingest/:jobId/events (server-sent events, real FerretDB, Redis, Bull)', () => {
+describe('GET /ingest/:jobId/events (server-sent events, real database, Redis, Bull)', () => {
   const setup = apiAndLateWorker('events');
   let app: NestExpressApplication;
   beforeAll(async () => {

@@ -16,7 +16,7 @@ export function isolatedMongoUri(suite: string): string {
 }
 
 /**
- * Boots the real application (real FerretDB/MongoDB, Redis, Bull) on an ephemeral port.
+ * Boots the real application (the real database, Redis, Bull) on an ephemeral port.
  * `env` overrides process.env for this app only.
  */
 export async function startTestApp(env: Record<string, string | undefined> = {}, role: AppRole = 'all') {
