@@ -79,11 +79,6 @@ export class IngestQueue {
     return { chunks: pending, finalize: await state(finalizeJobId(uploadId)) };
   }
 
-  /** Attempts a job of this queue gets (the processors give up after the last). */
-  get attempts(): number {
-    return this.options.attempts ?? 1;
-  }
-
   private async add(name: string, data: object, opts: JobOptions) {
     try {
       await withTimeout(this.queue.add(name, data, opts), QUEUE_TIMEOUT_MS, 'queueing');
