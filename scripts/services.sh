@@ -74,7 +74,7 @@ build_secantus() {
   secantus_installed && return 0
   command -v cargo >/dev/null ||
     die "a Rust toolchain is needed to build the local database (secantus-mdb from crates.io): install rustup (https://rustup.rs) or Debian's cargo, or set MONGODB_URI to a running MongoDB"
-  log "building secantus-mdb $SECANTUS_VERSION from crates.io into .local/secantus (once per machine, ~5 min)"
+  log "building secantus-mdb $SECANTUS_VERSION from crates.io into .local/secantus (once per checkout, ~5 min)"
   # Its crates declare Rust 1.98; it builds and passes this project's suite with older
   # toolchains (1.95 here), hence --ignore-rust-version. --locked: the crate's own lock file.
   cargo install secantus-mdb --version "$SECANTUS_VERSION" --locked --ignore-rust-version \
