@@ -12,6 +12,8 @@ export interface SseResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   events: SseEvent[];
+  /** `:` comment blocks (keepalives) the stream carried. */
+  comments: number;
   /** The raw body when the answer is not a stream (errors). */
   body: string;
 }
@@ -21,13 +23,18 @@ export function readEventStream(
   app: INestApplication,
   path: string,
   headers: Record<string, string> = {},
-  { timeoutMs = 60_000, onEvent }: { timeoutMs?: number; onEvent?: (e: SseEvent) => void } = {},
+  {
+    timeoutMs = 60_000,
+    onEvent,
+    onComment,
+  }: { timeoutMs?: number; onEvent?: (e: SseEvent) => void; onComment?: (count: number) => void } = {},
 ): Promise<SseResult> {
   const { port } = app.getHttpServer().address() as { port: number };
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = get({ host: '127.0.0.1', port, path, headers: { Accept: 'text/event-stream', ...headers } }, (res) => {
       const events: SseEvent[] = [];
+      let comments = 0;
       let body = '';
       let pending = '';
       res.setEncoding('utf8');
@@ -44,12 +51,15 @@ export function readEventStream(
             if (line.startsWith('event:')) ev.type = line.slice(6).trim();
             else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
           }
-          if (data.length === 0) continue;
+          if (data.length === 0) {
+            if (block.startsWith(':')) onComment?.(++comments);
+            continue;
+          }
           events.push({ ...ev, data: data.join('\n') });
           onEvent?.(events[events.length - 1]);
         }
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, events, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, events, comments, body }));
       res.on('error', reject);
     });
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`no end of ${path} within ${timeoutMs} ms`)));
