@@ -42,7 +42,9 @@ function apiAndLateWorker(suite: string, env: Record<string, string> = {}) {
       { afterComments = 0 }: { afterComments?: number } = {},
     ) => {
       let worker: Promise<NestExpressApplication> | undefined;
-      const startWorker = () => (worker ??= startTestApp({ ...shared, INGEST_WORKER_CONCURRENCY: '1' }, 'worker'));
+      const startWorker = () => {
+        worker ??= startTestApp({ ...shared, INGEST_WORKER_CONCURRENCY: '1' }, 'worker');
+      };
       const res = await readEventStream(api, `/ingest/${jobId}/events`, headers, {
         onEvent: () => afterComments === 0 && startWorker(),
         onComment: (count) => count >= afterComments && startWorker(),
