@@ -36,6 +36,12 @@ describe('RedisCacheStore (real Redis)', () => {
     away.on('error', () => undefined);
     try {
       const down = new RedisCacheStore(away, keys);
+      // Still connecting, the client gets the budget, no more.
+      const connecting = Date.now();
+      await expect(down.get('brief:k0')).resolves.toBeUndefined();
+      expect(Date.now() - connecting).toBeLessThan(REDIS_CACHE_BUDGET_MS * 2);
+      // Once the connection is known lost, a miss at once.
+      while (away.status !== 'reconnecting') await new Promise((r) => setTimeout(r, 5));
       const started = Date.now();
       await expect(down.get('brief:k1')).resolves.toBeUndefined();
       await expect(down.set('brief:k2', { x: 1 }, 60_000)).resolves.toBeUndefined();

@@ -14,12 +14,18 @@ describe('cacheCommand', () => {
     await expect(cacheCommand(client('ready'), logger().log, 'read', () => Promise.resolve('v'))).resolves.toBe('v');
   });
 
-  it('does not even send the command while the client is not connected', async () => {
+  it('does not even send the command while the connection is lost', async () => {
     const work = jest.fn(() => Promise.resolve('v'));
-    for (const status of ['connecting', 'reconnecting', 'end']) {
+    for (const status of ['reconnecting', 'close', 'end']) {
       await expect(cacheCommand(client(status), logger().log, 'read', work)).resolves.toBeUndefined();
     }
     expect(work).not.toHaveBeenCalled();
+  });
+
+  it('gives a client still connecting (start-up) the budget: its first commands count', async () => {
+    for (const status of ['connecting', 'connect']) {
+      await expect(cacheCommand(client(status), logger().log, 'read', () => Promise.resolve('v'))).resolves.toBe('v');
+    }
   });
 
   it('gives up after the budget on a command Redis does not answer', async () => {
