@@ -1,12 +1,17 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { cacheCommand } from '../core/redis/cache-command';
 import { RedisKeys } from '../core/redis/redis-keys';
 import { REDIS_CLIENT } from '../core/redis/redis.tokens';
 import type { TopRow } from './campaign-totals.repository';
+import { LocalRankings } from './local-rankings';
 
 /** Bounds memory: a campaign nobody reads drops out of the cache. */
 const ENTRY_TTL_S = 600;
+/** Per API process: about 2 KB a campaign at limit 10, so a few MB at most. */
+const LOCAL_MAX_CAMPAIGNS = 2_000;
+/** The staleness bound should an invalidation message ever be lost (it is not retried). */
+const LOCAL_MAX_AGE_MS = 60_000;
 
 // KEYS: version key. ARGV: entry prefix, limit. One round trip for the version and its entry.
 const GET_SCRIPT = `
@@ -17,23 +22,35 @@ export interface CachedTop {
   version: string;
   /** The campaign's first `limit` creators; undefined when not cached. */
   rows: TopRow[] | undefined;
+  /** Taken before the read: a fill under it is refused locally if an invalidation came since. */
+  ticket: number;
 }
 
 /**
- * Cache-aside in front of the top-performers query. Each campaign has a version number;
- * readers fill a miss under the version they saw, and ingest invalidates a campaign by
- * bumping its version after its totals changed. A reader that filled a miss while the
- * totals changed files its entry under the old version, which nobody reads any more, so a
- * completed ingest is visible at once. Redis away: reads go to the database.
+ * Cache-aside in front of the top-performers query, in two tiers. In Redis, each campaign
+ * has a version number; readers fill a miss under the version they saw, and ingest
+ * invalidates a campaign by bumping its version after its totals changed. A reader that
+ * filled a miss while the totals changed files its entry under the old version, which
+ * nobody reads any more. In front of it, each API process keeps what it answered in
+ * memory (LocalRankings), dropped by the same invalidation published on a Redis channel:
+ * a completed ingest is visible on every process as soon as the message is delivered
+ * (milliseconds), and while a process is not subscribed it reads through to Redis.
+ * Redis away: reads go to the database.
  */
 @Injectable()
-export class RankingCache {
+export class RankingCache implements OnModuleDestroy {
   private readonly logger = new Logger(RankingCache.name);
+  private readonly local = new LocalRankings(LOCAL_MAX_CAMPAIGNS, LOCAL_MAX_AGE_MS);
+  private readonly channel: string;
+  /** Opened by the first read: worker-only processes never read, so never subscribe. */
+  private subscriber: Redis | undefined;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly redisKeys: RedisKeys,
-  ) {}
+  ) {
+    this.channel = redisKeys.key('top', 'invalidated');
+  }
 
   private keys(campaignId: string) {
     return { version: this.redisKeys.key('top', campaignId, 'version'), entryPrefix: this.redisKeys.key('top', campaignId, 'v') };
@@ -41,16 +58,22 @@ export class RankingCache {
 
   /** Keyed by campaign and limit, as the query is. null: the cache cannot be used right now. */
   async get(campaignId: string, limit: number): Promise<CachedTop | null> {
+    this.subscribe();
+    const ticket = this.local.ticket();
+    const near = this.local.get(campaignId, limit);
+    if (near) return { version: '', rows: near, ticket };
     const k = this.keys(campaignId);
     const got = await cacheCommand(this.redis, this.logger, 'ranking cache read', async () => {
       const [version, raw] = (await this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, limit)) as [string, string | null];
-      return { version, rows: raw === null ? undefined : (JSON.parse(raw) as TopRow[]) };
+      return { version, rows: raw === null ? undefined : (JSON.parse(raw) as TopRow[]), ticket };
     });
+    if (got?.rows) this.local.fill(ticket, campaignId, limit, got.rows);
     return got ?? null;
   }
 
-  fill(version: string, campaignId: string, limit: number, rows: TopRow[]): void {
-    const key = `${this.keys(campaignId).entryPrefix}${version}:${limit}`;
+  fill(cached: CachedTop, campaignId: string, limit: number, rows: TopRow[]): void {
+    this.local.fill(cached.ticket, campaignId, limit, rows);
+    const key = `${this.keys(campaignId).entryPrefix}${cached.version}:${limit}`;
     void cacheCommand(this.redis, this.logger, 'ranking cache fill', () => this.redis.set(key, JSON.stringify(rows), 'EX', ENTRY_TTL_S));
   }
 
@@ -61,8 +84,40 @@ export class RankingCache {
   async invalidate(campaignIds: string[]): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const c of campaignIds) pipeline.incr(this.keys(c).version);
+    pipeline.publish(this.channel, JSON.stringify(campaignIds));
     const res = await pipeline.exec();
+    // This process drops its own copies at once, not when its message comes back.
+    this.local.invalidate(campaignIds);
     const failed = res?.find(([err]) => err);
     if (!res || failed) throw failed?.[0] ?? new Error('Redis pipeline aborted');
+  }
+
+  private subscribe(): void {
+    if (this.subscriber) return;
+    // A connection in subscriber mode can do nothing else, hence one of its own. Its
+    // resubscription is ours: the local tier resumes only once the channel is heard again.
+    const sub = this.redis.duplicate({
+      autoResubscribe: false,
+      lazyConnect: false,
+      enableAutoPipelining: false,
+      connectionName: 'ranking-invalidations',
+    });
+    this.subscriber = sub;
+    sub.on('ready', () => {
+      sub.subscribe(this.channel).then(
+        () => this.local.resume(),
+        () => this.local.pause(),
+      );
+    });
+    sub.on('close', () => this.local.pause());
+    // The app's own client reports Redis being away; this one stays quiet about it.
+    sub.on('error', () => undefined);
+    sub.on('message', (channel: string, message: string) => {
+      if (channel === this.channel) this.local.invalidate(JSON.parse(message) as string[]);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscriber?.disconnect();
   }
 }

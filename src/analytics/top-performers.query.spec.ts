@@ -23,7 +23,7 @@ async function setUp() {
 describe('TopPerformersQuery.top', () => {
   it('answers a cache hit from the cache alone, ranked from 1', async () => {
     const { sut, cache, repository } = await setUp();
-    cache.get.mockResolvedValue({ version: '4', rows: [row('a', 0.5), row('b', 0.1)] });
+    cache.get.mockResolvedValue({ version: '4', rows: [row('a', 0.5), row('b', 0.1)], ticket: 0 });
     const ranking = await sut.top('c1', 2);
     expect(cache.get).toHaveBeenCalledWith('c1', 2);
     expect(ranking).toEqual([
@@ -36,12 +36,12 @@ describe('TopPerformersQuery.top', () => {
 
   it('reads a miss from the database and fills it under the version it saw (a newer ingest then outdates it)', async () => {
     const { sut, cache, repository } = await setUp();
-    cache.get.mockResolvedValue({ version: '7', rows: undefined });
+    cache.get.mockResolvedValue({ version: '7', rows: undefined, ticket: 3 });
     const rows = [row('a', 0.5)];
     repository.top.mockResolvedValue(rows);
     expect((await sut.top('c1', 10)).map((r) => r.influencerId)).toEqual(['a']);
     expect(repository.top).toHaveBeenCalledWith('c1', 10);
-    expect(cache.fill).toHaveBeenCalledWith('7', 'c1', 10, rows);
+    expect(cache.fill).toHaveBeenCalledWith({ version: '7', rows: undefined, ticket: 3 }, 'c1', 10, rows);
   });
 
   it('reads the database, and fills nothing, while Redis is unavailable', async () => {
@@ -54,7 +54,7 @@ describe('TopPerformersQuery.top', () => {
 
   it('answers 503 when the database cannot be reached, and caches nothing', async () => {
     const { sut, cache, repository } = await setUp();
-    cache.get.mockResolvedValue({ version: '7', rows: undefined });
+    cache.get.mockResolvedValue({ version: '7', rows: undefined, ticket: 3 });
     repository.top.mockRejectedValue(new MongoNetworkError('connection 3 to 127.0.0.1:27027 closed'));
     await expect(sut.top('c1', 10)).rejects.toThrow(ServiceUnavailableException);
     expect(cache.fill).not.toHaveBeenCalled();

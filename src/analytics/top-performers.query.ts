@@ -19,7 +19,7 @@ export class TopPerformersQuery {
     let rows = cached?.rows;
     if (rows === undefined) {
       rows = await this.repository.top(id, limit).catch(rethrowUnavailableAs503);
-      if (cached) this.cache.fill(cached.version, id, limit, rows);
+      if (cached) this.cache.fill(cached, id, limit, rows);
     }
     return rows.map((r, i) => ({
       rank: i + 1,

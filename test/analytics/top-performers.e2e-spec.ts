@@ -1,5 +1,6 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { Document, MongoClient } from 'mongodb';
 import request from 'supertest';
 import { RedisKeys } from '../../src/core/redis/redis-keys';
@@ -142,5 +143,34 @@ describe('GET /top-performers (real database)', () => {
     } finally {
       await noRedis.close();
     }
+  });
+});
+
+describe('GET /top-performers on several API processes (each keeps rankings in memory)', () => {
+  const uri = isolatedMongoUri('analytics_procs');
+  const env = { MONGODB_URI: uri, QUEUE_PREFIX: `procs_${randomBytes(3).toString('hex')}` };
+  const apps: NestExpressApplication[] = [];
+  afterAll(async () => Promise.all(apps.map((a) => a.close())));
+
+  it("drops a process's copy of a campaign when another process's upload changes it", async () => {
+    const [a, b] = [await startTestApp(env, 'api'), await startTestApp(env, 'api')];
+    apps.push(a, b, await startTestApp(env, 'worker'));
+    await ingest(a, [HEADER, 'p1,x,post1,1,0,0,10'].join('\n'));
+    // Twice: the second read is B's in-memory copy.
+    for (let i = 0; i < 2; i++) expect((await top(b, 'p1')).map((r) => [r.influencerId, r.likes])).toEqual([['x', 1]]);
+
+    await ingest(a, [HEADER, 'p1,x,post1,5,0,0,10', 'p1,y,post2,9,0,0,10'].join('\n'));
+    // The invalidation reaches B over Redis pub/sub within milliseconds; B's copy would
+    // otherwise live for a minute.
+    const deadline = Date.now() + 2_000;
+    let seen = await top(b, 'p1');
+    while (seen.length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = await top(b, 'p1');
+    }
+    expect(seen.map((r) => [r.influencerId, r.likes])).toEqual([
+      ['y', 9],
+      ['x', 5],
+    ]);
   });
 });
