@@ -29,7 +29,7 @@ export async function cacheCommand<T>(redis: Redis, logger: Logger, what: string
   } catch (err) {
     if (Date.now() - (lastWarned.get(what) ?? 0) > WARN_EVERY_MS) {
       lastWarned.set(what, Date.now());
-      logger.warn(`${what} failed, going without the cache: ${(err as Error).message}`);
+      logger.warn(`${what} failed, going without Redis: ${(err as Error).message}`);
     }
     return undefined;
   }
