@@ -44,8 +44,9 @@ function apiAndLateWorker(suite: string, env: Record<string, string> = {}) {
       let worker: Promise<NestExpressApplication> | undefined;
       const startWorker = () => (worker ??= startTestApp({ ...shared, INGEST_WORKER_CONCURRENCY: '1' }, 'worker'));
       const res = await readEventStream(api, `/ingest/${jobId}/events`, headers, {
-        onEvent: () => afterComments === 0 && startWorker(),
-        onComment: (count) => count >= afterComments && startWorker(),
+        // The worker is awaited below; the callbacks only start it.
+        onEvent: () => void (afterComments === 0 && startWorker()),
+        onComment: (count) => void (count >= afterComments && startWorker()),
       });
       if (worker) apps.push(await worker);
       return res;
