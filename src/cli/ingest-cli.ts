@@ -5,7 +5,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppModule } from '../app.module';
-import { validateEnvironment } from '../core/config/environment';
+import { validateEnvironment } from '../core/config/app-config';
 import { IngestStatusService } from '../ingest/ingest-status.service';
 import { IngestService } from '../ingest/ingest.service';
 

@@ -1,5 +1,4 @@
 import { Controller, MessageEvent, OnModuleDestroy, Param, Req, Sse } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
@@ -17,7 +16,7 @@ import {
   tap,
   timer,
 } from 'rxjs';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { IngestStatusService } from './ingest-status.service';
 import { jobIdPipe } from './job-id.pipe';
 import { isFinished, toProgressEvent } from './job-progress';
@@ -56,10 +55,10 @@ export class IngestEventsController implements OnModuleDestroy {
 
   constructor(
     private readonly statuses: IngestStatusService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.maxLifetimeMs = config.get('INGEST_EVENTS_MAX_S', { infer: true }) * 1000;
-    this.heartbeatMs = config.get('INGEST_EVENTS_HEARTBEAT_MS', { infer: true });
+    this.maxLifetimeMs = config.INGEST_EVENTS_MAX_S * 1000;
+    this.heartbeatMs = config.INGEST_EVENTS_HEARTBEAT_MS;
   }
 
   /**

@@ -1,8 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { JobOptions, Queue } from 'bull';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { attemptsToCover, CAPPED_EXPONENTIAL, CappedBackoff } from '../core/queue/backoff';
 import { INGEST_QUEUE } from '../core/queue/queue-names';
 import { withTimeout } from '../core/with-timeout';
@@ -41,12 +40,12 @@ export class IngestQueue {
 
   constructor(
     @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
     // Retried with a capped backoff for the whole window: a database outage that long is
     // waited out, not turned into lost rows. Kept a while when failed (the /queues dashboard).
     this.options = {
-      attempts: attemptsToCover(config.get('INGEST_RETRY_WINDOW_S', { infer: true }) * 1000, BACKOFF),
+      attempts: attemptsToCover(config.INGEST_RETRY_WINDOW_S * 1000, BACKOFF),
       backoff: { type: CAPPED_EXPONENTIAL, options: BACKOFF },
       removeOnComplete: true,
       removeOnFail: { age: 7 * 24 * 3600 },

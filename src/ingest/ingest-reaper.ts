@@ -1,7 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
@@ -33,10 +32,10 @@ export class IngestReaper implements OnModuleInit, OnModuleDestroy {
     private readonly progress: IngestProgressRepository,
     private readonly queue: IngestQueue,
     private readonly totals: CampaignTotalsService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.stallMs = config.get('INGEST_STALL_TIMEOUT_S', { infer: true }) * 1000;
-    this.intervalMs = config.get('INGEST_REAPER_INTERVAL_S', { infer: true }) * 1000;
+    this.stallMs = config.INGEST_STALL_TIMEOUT_S * 1000;
+    this.intervalMs = config.INGEST_REAPER_INTERVAL_S * 1000;
   }
 
   onModuleInit() {

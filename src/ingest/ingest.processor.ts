@@ -1,8 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Job, Queue } from 'bull';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { isDatabaseUnavailable } from '../core/database/mongo-errors';
 import { INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkWriterService } from './chunk-writer.service';
@@ -19,9 +18,9 @@ export class IngestProcessor implements OnModuleInit {
     @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
     private readonly writer: ChunkWriterService,
     private readonly finalizer: FinalizeService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.concurrency = config.get('INGEST_WORKER_CONCURRENCY', { infer: true });
+    this.concurrency = config.INGEST_WORKER_CONCURRENCY;
   }
 
   onModuleInit() {

@@ -6,9 +6,8 @@ import {
   ServiceUnavailableException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
 import { CsvRecord, parseRecordFields, readCsvRecordBatches } from './csv/csv-records';
@@ -47,11 +46,11 @@ export class IngestService {
     private readonly jobs: IngestJobRepository,
     private readonly progress: IngestProgressRepository,
     private readonly queue: IngestQueue,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.chunkRows = config.get('INGEST_CHUNK_ROWS', { infer: true });
-    this.maxStoredErrors = config.get('INGEST_MAX_STORED_ERRORS', { infer: true });
-    this.heartbeatMs = Math.min(15_000, (config.get('INGEST_STALL_TIMEOUT_S', { infer: true }) * 1000) / 4);
+    this.chunkRows = config.INGEST_CHUNK_ROWS;
+    this.maxStoredErrors = config.INGEST_MAX_STORED_ERRORS;
+    this.heartbeatMs = Math.min(15_000, (config.INGEST_STALL_TIMEOUT_S * 1000) / 4);
   }
 
   async ingest(source: UploadSource): Promise<IngestAccepted> {

@@ -1,7 +1,6 @@
-import type { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { Writable } from 'node:stream';
-import type { EnvironmentVariables } from '../../core/config/environment';
+import { validateEnvironment } from '../../core/config/app-config';
 import { IngestController } from '../ingest.controller';
 import type { IngestStatusService } from '../ingest-status.service';
 import type { IngestService } from '../ingest.service';
@@ -38,7 +37,7 @@ class SlowClient extends Writable {
 function controllerWith(pages: (fetched: () => void) => AsyncGenerator<IngestError[]>) {
   let fetched = 0;
   const statuses = { errors: () => pages(() => fetched++) } as unknown as IngestStatusService;
-  const config = { get: () => 1024 } as unknown as ConfigService<EnvironmentVariables, true>;
+  const config = validateEnvironment({ INGEST_MAX_BYTES: 1024 });
   return { controller: new IngestController({} as IngestService, statuses, config), fetched: () => fetched };
 }
 
