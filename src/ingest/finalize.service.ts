@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
-import { isFinished } from './job-progress';
+import { isFinished } from './job-status';
 
 /**
  * Ends an upload once all its chunks are settled: the changes its chunks staged are folded

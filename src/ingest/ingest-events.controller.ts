@@ -19,7 +19,7 @@ import {
 import { AppConfig } from '../core/config/app-config';
 import { IngestStatusService } from './ingest-status.service';
 import { jobIdPipe } from './job-id.pipe';
-import { isFinished, toProgressEvent } from './job-progress';
+import { isFinished, JobProgressEvent, toProgressEvent } from './job-status';
 
 /** Fast enough for a progress bar to move smoothly, slow enough to cost one indexed read per tick. */
 export const EVENTS_POLL_MS = 300;
@@ -38,8 +38,7 @@ const reconnect = (jobId: string, reason: EndReason): MessageEvent => ({
   },
 });
 
-const isLast = (e: MessageEvent) =>
-  e.type === 'reconnect' || (e.type === 'progress' && isFinished((e.data as ReturnType<typeof toProgressEvent>).status));
+const isLast = (e: MessageEvent) => e.type === 'reconnect' || (e.type === 'progress' && isFinished((e.data as JobProgressEvent).status));
 
 /**
  * The throttler guard runs once per HTTP request, before the stream opens: a watched job

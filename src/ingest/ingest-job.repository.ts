@@ -3,7 +3,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { duplicateKeyIndexes } from '../core/database/write-errors';
-import { IngestError, IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
+import type { RowError } from './csv/row-validator';
+import { FinishedStatus, UNFINISHED_STATUSES } from './job-status';
+import { IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
 
 export type JobSummary = Pick<
   IngestJob,
@@ -11,7 +13,7 @@ export type JobSummary = Pick<
 >;
 
 export interface JobOutcome {
-  status: 'completed' | 'failed';
+  status: FinishedStatus;
   rowsWritten: number;
   startedAt: Date;
   failureReason?: string;
@@ -30,14 +32,14 @@ async function insertOnce(write: Promise<unknown>): Promise<void> {
 @Injectable()
 export class IngestJobRepository {
   private readonly counters: Collection<{ _id: string; value: number }>;
-  private readonly errorPages: Collection<{ _id: string; errors: IngestError[] }>;
+  private readonly errorPages: Collection<IngestErrorPage>;
 
   constructor(
     @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
     @InjectModel(IngestErrorPage.name) errorPages: Model<IngestErrorPage>,
   ) {
     this.counters = jobs.db.collection('counters');
-    this.errorPages = errorPages.collection as unknown as Collection<{ _id: string; errors: IngestError[] }>;
+    this.errorPages = errorPages.collection as unknown as Collection<IngestErrorPage>;
   }
 
   /** Orders uploads: a later upload's rows win over an earlier one's. */
@@ -93,7 +95,7 @@ export class IngestJobRepository {
   /** Unfinished jobs whose reading API has been quiet since `before`, oldest first. */
   quietUnfinished(before: Date, limit: number): Promise<IngestJob[]> {
     return this.jobs
-      .find({ status: { $in: ['queued', 'processing'] }, heartbeatAt: { $lt: before } })
+      .find({ status: { $in: UNFINISHED_STATUSES }, heartbeatAt: { $lt: before } })
       .sort({ heartbeatAt: 1 })
       .limit(limit)
       .lean<IngestJob[]>()
@@ -102,17 +104,14 @@ export class IngestJobRepository {
 
   /** Ends a job once: a job already completed or failed keeps its outcome. */
   async finish(uploadId: string, outcome: JobOutcome): Promise<void> {
-    await this.jobs.updateOne(
-      { _id: uploadId, status: { $in: ['queued', 'processing'] } },
-      { $set: { ...outcome, finishedAt: new Date() } },
-    );
+    await this.jobs.updateOne({ _id: uploadId, status: { $in: UNFINISHED_STATUSES } }, { $set: { ...outcome, finishedAt: new Date() } });
   }
 
-  async addErrorPage(uploadId: string, page: number, errors: IngestError[]): Promise<void> {
+  async addErrorPage(uploadId: string, page: number, errors: RowError[]): Promise<void> {
     await insertOnce(this.errorPages.insertOne({ _id: `${uploadId}:${page}`, errors }));
   }
 
-  async errorPage(uploadId: string, page: number): Promise<IngestError[] | null> {
+  async errorPage(uploadId: string, page: number): Promise<RowError[] | null> {
     return (await this.errorPages.findOne({ _id: `${uploadId}:${page}` }))?.errors ?? null;
   }
 }

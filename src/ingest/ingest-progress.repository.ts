@@ -59,7 +59,7 @@ export class IngestProgressRepository {
    * Marks a chunk written (and the upload started) in one atomic step: `rows` counts once
    * however often the chunk is re-delivered. Returns what tells whether it was the last.
    */
-  async chunkDone(uploadId: string, index: number, rows: number): Promise<{ chunksDone: number; chunksTotal: number | null }> {
+  async chunkDone(uploadId: string, index: number, rows: number): Promise<Pick<LiveProgress, 'chunksDone' | 'chunksTotal'>> {
     const [done, total] = (await this.redis.eval(
       CHUNK_DONE_SCRIPT,
       2,

@@ -4,7 +4,7 @@ import { AppConfig } from '../core/config/app-config';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
-import { isFinished } from './job-progress';
+import { isFinished } from './job-status';
 import { IngestJob } from './schemas/ingest-job.schema';
 
 const BATCH = 100;

@@ -16,18 +16,13 @@ import { UploadState } from './csv/upload-state';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
+import { IngestAccepted } from './job-status';
 import { ERROR_PAGE_SIZE } from './schemas/ingest-job.schema';
 import { UploadSource } from './upload-source';
 
 async function nextBatch(batches: AsyncIterator<CsvRecord[]>): Promise<CsvRecord[] | undefined> {
   const b = await batches.next();
   return b.done ? undefined : b.value;
-}
-
-export interface IngestAccepted {
-  jobId: string;
-  status: 'queued';
-  statusUrl: string;
 }
 
 /**
