@@ -61,35 +61,35 @@ export class IngestJobRepository {
     }
   }
 
-  async create(uploadId: string, uploadSeq: number, filename: string | undefined): Promise<void> {
+  async create(jobId: string, uploadSeq: number, filename: string | undefined): Promise<void> {
     const now = new Date();
-    await this.jobs.create({ _id: uploadId, uploadSeq, status: 'queued', filename, createdAt: now, heartbeatAt: now });
+    await this.jobs.create({ _id: jobId, uploadSeq, status: 'queued', filename, createdAt: now, heartbeatAt: now });
   }
 
-  async delete(uploadId: string): Promise<void> {
-    await this.jobs.deleteOne({ _id: uploadId });
+  async delete(jobId: string): Promise<void> {
+    await this.jobs.deleteOne({ _id: jobId });
   }
 
-  find(uploadId: string): Promise<IngestJob | null> {
-    return this.jobs.findById(uploadId).lean<IngestJob>().exec();
+  find(jobId: string): Promise<IngestJob | null> {
+    return this.jobs.findById(jobId).lean<IngestJob>().exec();
   }
 
-  async saveSummary(uploadId: string, summary: JobSummary & { chunksTotal: number; failureReason?: string }): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId }, { $set: summary });
+  async saveSummary(jobId: string, summary: JobSummary & { chunksTotal: number; failureReason?: string }): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $set: summary });
   }
 
   /** Counted before the chunk is queued (see IngestJob.chunksQueued); doubles as a heartbeat. */
-  async chunkQueued(uploadId: string): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId }, { $inc: { chunksQueued: 1 }, $set: { heartbeatAt: new Date() } });
+  async chunkQueued(jobId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $inc: { chunksQueued: 1 }, $set: { heartbeatAt: new Date() } });
   }
 
-  async heartbeat(uploadId: string): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId }, { $set: { heartbeatAt: new Date() } });
+  async heartbeat(jobId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $set: { heartbeatAt: new Date() } });
   }
 
   /** The first reason wins; finalize ends the job failed with it. */
-  async recordFailure(uploadId: string, reason: string): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId, failureReason: { $exists: false } }, { $set: { failureReason: reason } });
+  async recordFailure(jobId: string, reason: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, failureReason: { $exists: false } }, { $set: { failureReason: reason } });
   }
 
   /** Unfinished jobs whose reading API has been quiet since `before`, oldest first. */
@@ -103,15 +103,15 @@ export class IngestJobRepository {
   }
 
   /** Ends a job once: a job already completed or failed keeps its outcome. */
-  async finish(uploadId: string, outcome: JobOutcome): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId, status: { $in: UNFINISHED_STATUSES } }, { $set: { ...outcome, finishedAt: new Date() } });
+  async finish(jobId: string, outcome: JobOutcome): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, status: { $in: UNFINISHED_STATUSES } }, { $set: { ...outcome, finishedAt: new Date() } });
   }
 
-  async addErrorPage(uploadId: string, page: number, errors: RowError[]): Promise<void> {
-    await insertOnce(this.errorPages.insertOne({ _id: `${uploadId}:${page}`, errors }));
+  async addErrorPage(jobId: string, page: number, errors: RowError[]): Promise<void> {
+    await insertOnce(this.errorPages.insertOne({ _id: `${jobId}:${page}`, errors }));
   }
 
-  async errorPage(uploadId: string, page: number): Promise<RowError[] | null> {
-    return (await this.errorPages.findOne({ _id: `${uploadId}:${page}` }))?.errors ?? null;
+  async errorPage(jobId: string, page: number): Promise<RowError[] | null> {
+    return (await this.errorPages.findOne({ _id: `${jobId}:${page}` }))?.errors ?? null;
   }
 }

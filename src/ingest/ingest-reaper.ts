@@ -54,26 +54,26 @@ export class IngestReaper implements OnModuleInit, OnModuleDestroy {
 
   async sweep(): Promise<void> {
     for (const job of await this.jobs.quietUnfinished(new Date(Date.now() - this.stallMs), BATCH)) await this.reap(job);
-    for (const uploadId of await this.totals.uploadsWithPendingChanges()) {
-      const job = await this.jobs.find(uploadId);
-      if (job && isFinished(job.status)) await this.queue.addFinalize(uploadId, true);
+    for (const jobId of await this.totals.uploadsWithPendingChanges()) {
+      const job = await this.jobs.find(jobId);
+      if (job && isFinished(job.status)) await this.queue.addFinalize(jobId, true);
     }
   }
 
   private async reap(job: IngestJob): Promise<void> {
-    const uploadId = job._id;
+    const jobId = job._id;
     const chunks = job.chunksTotal ?? job.chunksQueued;
-    const left = await this.queue.unfinishedWork(uploadId, chunks);
+    const left = await this.queue.unfinishedWork(jobId, chunks);
     if (left.chunks > 0 || left.finalize) return;
-    const { chunksDone } = await this.progress.progress(uploadId);
+    const { chunksDone } = await this.progress.progress(jobId);
     const reason =
       job.chunksTotal === null
         ? `the upload stopped while its file was being read (its API process went quiet after queueing ${chunks} chunk(s)); the rows queued before that are kept`
         : chunksDone < chunks
           ? `${chunks - chunksDone} of ${chunks} chunk(s) were lost before they were written; the rows of the others are kept`
           : undefined;
-    if (reason) await this.jobs.recordFailure(uploadId, reason);
-    this.logger.warn(`upload ${uploadId}: reaped (${reason ?? 'every chunk written, finalize never enqueued'})`);
-    await this.queue.addFinalize(uploadId, true);
+    if (reason) await this.jobs.recordFailure(jobId, reason);
+    this.logger.warn(`upload ${jobId}: reaped (${reason ?? 'every chunk written, finalize never enqueued'})`);
+    await this.queue.addFinalize(jobId, true);
   }
 }

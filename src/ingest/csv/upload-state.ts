@@ -29,7 +29,7 @@ export class UploadState {
   pendingErrors: RowError[] = [];
 
   constructor(
-    readonly uploadId: string,
+    readonly jobId: string,
     private readonly maxStoredErrors = Infinity,
   ) {}
 

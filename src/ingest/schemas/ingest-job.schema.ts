@@ -37,7 +37,7 @@ export class IngestJob {
 }
 export const IngestJobSchema = SchemaFactory.createForClass(IngestJob);
 
-/** Rejected rows in pages of ERROR_PAGE_SIZE, `_id` = `<uploadId>:<page>`. */
+/** Rejected rows in pages of ERROR_PAGE_SIZE, `_id` = `<jobId>:<page>`. */
 @Schema({ collection: 'ingest_error_pages', versionKey: false, suppressReservedKeysWarning: true })
 export class IngestErrorPage {
   @Prop({ type: String, required: true }) _id!: string;
