@@ -15,7 +15,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { BriefModule } from './brief/brief.module';
 
-export interface AppModuleOptions {
+interface AppModuleOptions {
   role: AppRole;
 }
 

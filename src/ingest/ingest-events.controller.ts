@@ -22,7 +22,7 @@ import { jobIdPipe } from './job-id.pipe';
 import { isFinished, JobProgressEvent, toProgressEvent } from './job-status';
 
 /** Fast enough for a progress bar to move smoothly, slow enough to cost one indexed read per tick. */
-export const EVENTS_POLL_MS = 300;
+const EVENTS_POLL_MS = 300;
 
 type EndReason = 'max-lifetime' | 'shutdown';
 

@@ -7,12 +7,12 @@ import type { RowError } from './csv/row-validator';
 import { FinishedStatus, UNFINISHED_STATUSES } from './job-status';
 import { IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
 
-export type JobSummary = Pick<
+type JobSummary = Pick<
   IngestJob,
   'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages' | 'errorsNotStored'
 >;
 
-export interface JobOutcome {
+interface JobOutcome {
   status: FinishedStatus;
   rowsWritten: number;
   startedAt: Date;

@@ -5,7 +5,7 @@ import { TopPerformersQuery } from '../analytics/top-performers.query';
 import { AppConfig } from '../core/config/app-config';
 import { IngestService } from './ingest.service';
 
-export const SAMPLE_FILE = join(__dirname, '..', '..', 'samples', 'engagement-sample.csv');
+const SAMPLE_FILE = join(__dirname, '..', '..', 'samples', 'engagement-sample.csv');
 
 /**
  * `npm start` on an empty database ingests the bundled sample once, through the same

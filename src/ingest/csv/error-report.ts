@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { RowError } from './row-validator';
 
-export type ErrorReportFormat = 'csv' | 'json';
+type ErrorReportFormat = 'csv' | 'json';
 
 function csvCell(v: string | null): string {
   const s = v ?? '';
