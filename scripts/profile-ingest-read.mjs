@@ -42,7 +42,7 @@ function send(rows, index, sink) {
   sink.keys += rows.map((r) => r.key).length;
   const data = codec.chunkJobData
     ? codec.chunkJobData({ uploadId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', uploadSeq: 7, index }, rows)
-    : { uploadId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', uploadSeq: 7, index, rows: rows.map(codec.packRow) };
+    : { jobId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', uploadSeq: 7, index, rows: rows.map(codec.packRow) };
   sink.payloadBytes += JSON.stringify(data).length;
 }
 

@@ -1,9 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import { ConfigModule, ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
-import { AppRole, EnvironmentVariables, validateEnvironment } from './core/config/environment';
+import { AppConfig, AppRole } from './core/config/app-config';
+import { AppConfigModule } from './core/config/app-config.module';
 import { RateLimitGuard, rateLimits } from './core/http/rate-limits';
 import { DatabaseModule } from './core/database/database.module';
 import { HealthModule } from './core/health/health.module';
@@ -19,7 +19,7 @@ import { IngestModule } from './ingest/ingest.module';
 import { AnalyticsModule } from './analytics/analytics.module';
 import { BriefModule } from './brief/brief.module';
 
-export interface AppModuleOptions {
+interface AppModuleOptions {
   role: AppRole;
 }
 
@@ -34,20 +34,15 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        // Read per forRoot() call (not at import time) so tests can boot apps with other settings.
-        ConfigModule.forRoot({ isGlobal: true, cache: true, ignoreEnvFile: true, validate: validateEnvironment }),
+        AppConfigModule.forRoot(),
         LoggingModule,
         DatabaseModule,
         RedisModule,
         QueueModule,
         ThrottlerModule.forRootAsync({
-          inject: [ConfigService, REDIS_CLIENT, RedisKeys],
-          useFactory: (config: ConfigService<EnvironmentVariables, true>, redis: Redis, keys: RedisKeys) => ({
-            ...rateLimits({
-              RATE_LIMIT_PER_MIN: config.get('RATE_LIMIT_PER_MIN', { infer: true }),
-              BRIEF_RATE_LIMIT_PER_MIN: config.get('BRIEF_RATE_LIMIT_PER_MIN', { infer: true }),
-              INGEST_RATE_LIMIT_PER_MIN: config.get('INGEST_RATE_LIMIT_PER_MIN', { infer: true }),
-            }),
+          inject: [AppConfig, REDIS_CLIENT, RedisKeys],
+          useFactory: (config: AppConfig, redis: Redis, keys: RedisKeys) => ({
+            ...rateLimits(config),
             storage: new RateLimitStorage(redis, keys),
           }),
         }),

@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { validateEnvironment } from './core/config/environment';
+import { validateEnvironment } from './core/config/app-config';
 import { configureHttpApp } from './core/http/configure-app';
 
 async function bootstrap() {

@@ -48,7 +48,7 @@ export class CampaignTotalsService {
   ) {}
 
   /** Called inside the chunk's transaction: its changes land with its rows or not at all. */
-  async stageChunk(uploadId: string, chunk: number, changes: PairSums[], session: ClientSession): Promise<void> {
+  async stageChunk(jobId: string, chunk: number, changes: PairSums[], session: ClientSession): Promise<void> {
     const byBucket = new Map<number, PairSums[]>();
     for (const c of fold(changes).values()) {
       const b = bucketOf(c.campaignId);
@@ -56,20 +56,20 @@ export class CampaignTotalsService {
       list.push(c);
       byBucket.set(b, list);
     }
-    const docs = [...byBucket].map(([b, list]) => packChanges(PendingChangesRepository.id(uploadId, b, chunk), list));
+    const docs = [...byBucket].map(([b, list]) => packChanges(PendingChangesRepository.id(jobId, b, chunk), list));
     await this.pending.add(docs, session);
   }
 
   /** Folds an upload's staged changes into the totals. Safe to repeat after any failure. */
-  async applyUpload(uploadId: string): Promise<{ campaigns: number }> {
+  async applyUpload(jobId: string): Promise<{ campaigns: number }> {
     let campaigns = 0;
-    for (let b = 0; b < BUCKETS; b++) campaigns += await this.applyBucket(uploadId, b);
+    for (let b = 0; b < BUCKETS; b++) campaigns += await this.applyBucket(jobId, b);
     return { campaigns };
   }
 
-  private async applyBucket(uploadId: string, bucket: number): Promise<number> {
+  private async applyBucket(jobId: string, bucket: number): Promise<number> {
     await this.transactions.run(async (session) => {
-      const docs = await this.pending.notApplied(uploadId, bucket, session);
+      const docs = await this.pending.notApplied(jobId, bucket, session);
       if (docs.length === 0) return;
       await this.addToTotals(fold(docs.flatMap(unpackChanges)), session);
       await this.pending.markApplied(
@@ -80,10 +80,10 @@ export class CampaignTotalsService {
     // After the commit: a reader that cached the old ranking in between files it under the
     // version this bumps. A failure here leaves the changes marked applied, so a retry of
     // the upload's finalize still invalidates them.
-    const campaigns = await this.pending.appliedCampaigns(uploadId, bucket);
+    const campaigns = await this.pending.appliedCampaigns(jobId, bucket);
     if (campaigns.length === 0) return 0;
     await this.cache.invalidate(campaigns);
-    await this.pending.dropApplied(uploadId, bucket);
+    await this.pending.dropApplied(jobId, bucket);
     return campaigns.length;
   }
 

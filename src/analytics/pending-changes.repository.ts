@@ -7,8 +7,8 @@ import { campaignsOf, PendingChange } from './schemas/pending-change.schema';
 /** Buckets of campaigns: an upload's changes are folded into the totals one bucket per transaction. */
 export const BUCKETS = 32;
 
-const range = (uploadId: string, bucket: number) => {
-  const prefix = `${uploadId}:${String(bucket).padStart(2, '0')}:`;
+const range = (jobId: string, bucket: number) => {
+  const prefix = `${jobId}:${String(bucket).padStart(2, '0')}:`;
   // ';' follows ':' in byte order: every id with the prefix sorts between the two.
   return { $gt: prefix, $lt: `${prefix.slice(0, -1)};` };
 };
@@ -22,16 +22,16 @@ export class PendingChangesRepository {
     this.pending = pending.collection as unknown as Collection<PendingChange>;
   }
 
-  static id(uploadId: string, bucket: number, chunk: number): string {
-    return `${uploadId}:${String(bucket).padStart(2, '0')}:${chunk}`;
+  static id(jobId: string, bucket: number, chunk: number): string {
+    return `${jobId}:${String(bucket).padStart(2, '0')}:${chunk}`;
   }
 
   async add(docs: PendingChange[], session: ClientSession): Promise<void> {
     if (docs.length > 0) await this.pending.insertMany(docs, { session });
   }
 
-  notApplied(uploadId: string, bucket: number, session: ClientSession): Promise<PendingChange[]> {
-    return this.pending.find({ _id: range(uploadId, bucket), applied: { $ne: true } }, { session }).toArray();
+  notApplied(jobId: string, bucket: number, session: ClientSession): Promise<PendingChange[]> {
+    return this.pending.find({ _id: range(jobId, bucket), applied: { $ne: true } }, { session }).toArray();
   }
 
   async markApplied(ids: string[], session: ClientSession): Promise<void> {
@@ -39,13 +39,13 @@ export class PendingChangesRepository {
   }
 
   /** Campaigns named by the bucket's applied changes (to invalidate their cached rankings). */
-  async appliedCampaigns(uploadId: string, bucket: number): Promise<string[]> {
-    const docs = await this.pending.find({ _id: range(uploadId, bucket), applied: true }, { projection: { pairs: 1 } }).toArray();
+  async appliedCampaigns(jobId: string, bucket: number): Promise<string[]> {
+    const docs = await this.pending.find({ _id: range(jobId, bucket), applied: true }, { projection: { pairs: 1 } }).toArray();
     return [...new Set(docs.flatMap(campaignsOf))];
   }
 
-  async dropApplied(uploadId: string, bucket: number): Promise<void> {
-    await this.pending.deleteMany({ _id: range(uploadId, bucket), applied: true });
+  async dropApplied(jobId: string, bucket: number): Promise<void> {
+    await this.pending.deleteMany({ _id: range(jobId, bucket), applied: true });
   }
 
   /** Every upload with staged changes: one indexed lookup per upload (a skip scan of the primary key). */
@@ -54,9 +54,9 @@ export class PendingChangesRepository {
     for (let after = ''; ;) {
       const doc = await this.pending.findOne({ _id: { $gt: after } }, { projection: { _id: 1 }, sort: { _id: 1 } });
       if (!doc) return found;
-      const uploadId = doc._id.slice(0, doc._id.indexOf(':'));
-      found.push(uploadId);
-      after = `${uploadId};`;
+      const jobId = doc._id.slice(0, doc._id.indexOf(':'));
+      found.push(jobId);
+      after = `${jobId};`;
     }
   }
 

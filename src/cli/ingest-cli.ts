@@ -5,9 +5,10 @@ import { MultiBar, Presets } from 'cli-progress';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AppModule } from '../app.module';
-import { validateEnvironment } from '../core/config/environment';
+import { validateEnvironment } from '../core/config/app-config';
 import { IngestStatusService } from '../ingest/ingest-status.service';
 import { IngestService } from '../ingest/ingest.service';
+import { IngestStatusReport, isFinished } from '../ingest/job-status';
 
 /**
  * `npm run ingest -- FILE.csv`: the same IngestService as POST /ingest, in a process that
@@ -68,7 +69,7 @@ async function main() {
     for (;;) {
       const s = await status.status(accepted.jobId);
       write.update(Math.round(s.progress * 1000), { phase: 'write', detail: `${s.rowsWritten}/${s.rowsAccepted} rows written` });
-      if (s.status === 'completed' || s.status === 'failed') {
+      if (isFinished(s.status)) {
         bars.stop();
         printSummary(s, Date.now() - started, env.INGEST_CHUNK_ROWS);
         return s.status === 'completed' ? 0 : 2;
@@ -92,7 +93,7 @@ async function main() {
   }
 }
 
-function printSummary(s: Awaited<ReturnType<IngestStatusService['status']>>, ms: number, chunkRows: number) {
+function printSummary(s: IngestStatusReport, ms: number, chunkRows: number) {
   const lines = [
     '',
     `Job ${s.jobId}: ${s.status.toUpperCase()} in ${(ms / 1000).toFixed(2)} s (${Math.round(s.rowsTotal / (ms / 1000))} rows/s, chunks of ${chunkRows})`,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../app.module';
-import { validateEnvironment } from '../core/config/environment';
+import { validateEnvironment } from '../core/config/app-config';
 import { TotalsAuditService } from '../ingest/totals-audit.service';
 
 /**

@@ -44,7 +44,7 @@ async function setUp(existing: StoredVersion[] = [], chunksTotal: number | null 
 describe('ChunkWriterService', () => {
   it('inserts new keys and stages what they add to their creator, all in one transaction', async () => {
     const { sut, rows, totals } = await setUp();
-    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4, 50, 'i2')] });
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4, 50, 'i2')] });
     expect(rows.insert).toHaveBeenCalledWith(
       [expect.objectContaining({ _id: 'k1', uploadSeq: 5, line: 2 }), expect.objectContaining({ _id: 'k2' })],
       TEST_SESSION,
@@ -63,7 +63,7 @@ describe('ChunkWriterService', () => {
 
   it('replaces an older stored version and stages only the difference (no new post)', async () => {
     const { sut, rows, totals } = await setUp([stored('k1', 4, 9, 30, 300)]);
-    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10, 100)] });
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10, 100)] });
     expect(rows.replace).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', likes: 10 })], TEST_SESSION);
     expect(totals.stageChunk.mock.calls[0][2]).toEqual([
       { campaignId: 'c1', influencerId: 'i1', likes: -20, comments: 0, shares: 0, views: -200, posts: 0 },
@@ -72,7 +72,7 @@ describe('ChunkWriterService', () => {
 
   it('changes nothing for a stored version that is the same or newer (a re-delivered chunk, a later upload)', async () => {
     const { sut, rows, totals } = await setUp([stored('k1', 5, 2, 10), stored('k2', 6, 1, 99)]);
-    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4)] });
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4)] });
     expect(rows.insert).toHaveBeenCalledWith([], TEST_SESSION);
     expect(rows.replace).toHaveBeenCalledWith([], TEST_SESSION);
     expect(totals.stageChunk.mock.calls[0][2]).toEqual([]);
@@ -80,16 +80,16 @@ describe('ChunkWriterService', () => {
 
   it('keeps the later line of a key that appears twice in the chunk', async () => {
     const { sut, rows } = await setUp();
-    await sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(7, 'k1', 3)] });
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(7, 'k1', 3)] });
     expect(rows.insert).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', line: 7, likes: 3 })], TEST_SESSION);
   });
 
   it('enqueues the finalize when the last chunk is settled, not before', async () => {
     const early = await setUp([], null);
-    await early.sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
+    await early.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
     expect(early.queue.addFinalize).not.toHaveBeenCalled();
     const last = await setUp([], 1);
-    await last.sut.write({ uploadId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
+    await last.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
     expect(last.queue.addFinalize).toHaveBeenCalledWith('u1');
   });
 

@@ -62,7 +62,7 @@ export class ChunkWriterService {
     private readonly queue: IngestQueue,
   ) {}
 
-  async write({ uploadId, uploadSeq, index, rows }: ChunkJobData): Promise<void> {
+  async write({ jobId, uploadSeq, index, rows }: ChunkJobData): Promise<void> {
     // Within the chunk the later line of a key wins before the database is asked.
     const latest = new Map<string, EngagementRowDoc>();
     for (const r of rows) latest.set(r[1], toDoc(uploadSeq, r));
@@ -80,24 +80,24 @@ export class ChunkWriterService {
       }
       await this.rows.insert(fresh, session);
       await this.rows.replace(newer, session);
-      await this.totals.stageChunk(uploadId, index, changes, session);
+      await this.totals.stageChunk(jobId, index, changes, session);
     });
-    await this.chunkSettled(uploadId, index, rows.length);
+    await this.chunkSettled(jobId, index, rows.length);
   }
 
   /** A chunk is waiting out a database outage: its upload's status says so until a chunk lands. */
-  async waiting(uploadId: string): Promise<void> {
-    await this.progress.markWaiting(uploadId, 'the database is unavailable: chunks are retried until it is back');
+  async waiting(jobId: string): Promise<void> {
+    await this.progress.markWaiting(jobId, 'the database is unavailable: chunks are retried until it is back');
   }
 
   /** A chunk out of attempts: the upload will end failed, once its other chunks are settled. */
-  async giveUp(uploadId: string, index: number, reason: string): Promise<void> {
-    await this.progress.markFailed(uploadId, reason);
-    await this.chunkSettled(uploadId, index, 0);
+  async giveUp(jobId: string, index: number, reason: string): Promise<void> {
+    await this.progress.markFailed(jobId, reason);
+    await this.chunkSettled(jobId, index, 0);
   }
 
-  private async chunkSettled(uploadId: string, index: number, rowsWritten: number) {
-    const { chunksDone, chunksTotal } = await this.progress.chunkDone(uploadId, index, rowsWritten);
-    if (chunksTotal !== null && chunksDone >= chunksTotal) await this.queue.addFinalize(uploadId);
+  private async chunkSettled(jobId: string, index: number, rowsWritten: number) {
+    const { chunksDone, chunksTotal } = await this.progress.chunkDone(jobId, index, rowsWritten);
+    if (chunksTotal !== null && chunksDone >= chunksTotal) await this.queue.addFinalize(jobId);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
-import { isFinished } from './job-progress';
+import { isFinished } from './job-status';
 
 /**
  * Ends an upload once all its chunks are settled: the changes its chunks staged are folded
@@ -20,25 +20,25 @@ export class FinalizeService {
     private readonly totals: CampaignTotalsService,
   ) {}
 
-  async finalize(uploadId: string): Promise<void> {
-    const job = await this.jobs.find(uploadId);
+  async finalize(jobId: string): Promise<void> {
+    const job = await this.jobs.find(jobId);
     if (!job) return;
     const started = Date.now();
     // Even for a job that ended already: whatever its chunks staged is folded in (no-op when nothing is).
-    const { campaigns } = await this.totals.applyUpload(uploadId);
+    const { campaigns } = await this.totals.applyUpload(jobId);
     if (isFinished(job.status)) return;
-    const live = await this.progress.progress(uploadId);
+    const live = await this.progress.progress(jobId);
     const failureReason = job.failureReason ?? live.failureReason;
     const status = failureReason === undefined ? 'completed' : 'failed';
-    await this.jobs.finish(uploadId, {
+    await this.jobs.finish(jobId, {
       status,
       rowsWritten: live.rowsWritten,
       startedAt: live.startedAt ?? job.startedAt ?? new Date(),
       ...(failureReason !== undefined && { failureReason }),
     });
-    await this.progress.clear(uploadId);
+    await this.progress.clear(jobId);
     this.logger.log(
-      `upload ${uploadId} ${status}: ${live.rowsWritten} rows written, totals of ${campaigns} campaign(s) updated in ${Date.now() - started} ms`,
+      `upload ${jobId} ${status}: ${live.rowsWritten} rows written, totals of ${campaigns} campaign(s) updated in ${Date.now() - started} ms`,
     );
   }
 
@@ -46,14 +46,14 @@ export class FinalizeService {
    * Finalize out of attempts: the job must not stay `processing` for ever. What its chunks
    * staged stays staged, and any later finalize of the upload folds it in.
    */
-  async giveUp(uploadId: string, reason: string): Promise<void> {
-    const live = await this.progress.progress(uploadId).catch(() => null);
-    await this.jobs.finish(uploadId, {
+  async giveUp(jobId: string, reason: string): Promise<void> {
+    const live = await this.progress.progress(jobId).catch(() => null);
+    await this.jobs.finish(jobId, {
       status: 'failed',
       rowsWritten: live?.rowsWritten ?? 0,
       startedAt: live?.startedAt ?? new Date(),
       failureReason: `the upload could not be finalized: ${reason}`,
     });
-    await this.progress.clear(uploadId);
+    await this.progress.clear(jobId);
   }
 }

@@ -1,5 +1,4 @@
 import { Controller, MessageEvent, OnModuleDestroy, Param, Req, Sse } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
@@ -17,13 +16,13 @@ import {
   tap,
   timer,
 } from 'rxjs';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { IngestStatusService } from './ingest-status.service';
 import { jobIdPipe } from './job-id.pipe';
-import { isFinished, toProgressEvent } from './job-progress';
+import { isFinished, JobProgressEvent, toProgressEvent } from './job-status';
 
 /** Fast enough for a progress bar to move smoothly, slow enough to cost one indexed read per tick. */
-export const EVENTS_POLL_MS = 300;
+const EVENTS_POLL_MS = 300;
 
 type EndReason = 'max-lifetime' | 'shutdown';
 
@@ -39,8 +38,7 @@ const reconnect = (jobId: string, reason: EndReason): MessageEvent => ({
   },
 });
 
-const isLast = (e: MessageEvent) =>
-  e.type === 'reconnect' || (e.type === 'progress' && isFinished((e.data as ReturnType<typeof toProgressEvent>).status));
+const isLast = (e: MessageEvent) => e.type === 'reconnect' || (e.type === 'progress' && isFinished((e.data as JobProgressEvent).status));
 
 /**
  * The throttler guard runs once per HTTP request, before the stream opens: a watched job
@@ -56,10 +54,10 @@ export class IngestEventsController implements OnModuleDestroy {
 
   constructor(
     private readonly statuses: IngestStatusService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.maxLifetimeMs = config.get('INGEST_EVENTS_MAX_S', { infer: true }) * 1000;
-    this.heartbeatMs = config.get('INGEST_EVENTS_HEARTBEAT_MS', { infer: true });
+    this.maxLifetimeMs = config.INGEST_EVENTS_MAX_S * 1000;
+    this.heartbeatMs = config.INGEST_EVENTS_HEARTBEAT_MS;
   }
 
   /**

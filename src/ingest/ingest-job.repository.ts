@@ -3,15 +3,17 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection } from 'mongodb';
 import { Model } from 'mongoose';
 import { duplicateKeyIndexes } from '../core/database/write-errors';
-import { IngestError, IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
+import type { RowError } from './csv/row-validator';
+import { FinishedStatus, UNFINISHED_STATUSES } from './job-status';
+import { IngestErrorPage, IngestJob } from './schemas/ingest-job.schema';
 
-export type JobSummary = Pick<
+type JobSummary = Pick<
   IngestJob,
   'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'campaignCount' | 'firstErrors' | 'errorPages' | 'errorsNotStored'
 >;
 
-export interface JobOutcome {
-  status: 'completed' | 'failed';
+interface JobOutcome {
+  status: FinishedStatus;
   rowsWritten: number;
   startedAt: Date;
   failureReason?: string;
@@ -30,14 +32,14 @@ async function insertOnce(write: Promise<unknown>): Promise<void> {
 @Injectable()
 export class IngestJobRepository {
   private readonly counters: Collection<{ _id: string; value: number }>;
-  private readonly errorPages: Collection<{ _id: string; errors: IngestError[] }>;
+  private readonly errorPages: Collection<IngestErrorPage>;
 
   constructor(
     @InjectModel(IngestJob.name) private readonly jobs: Model<IngestJob>,
     @InjectModel(IngestErrorPage.name) errorPages: Model<IngestErrorPage>,
   ) {
     this.counters = jobs.db.collection('counters');
-    this.errorPages = errorPages.collection as unknown as Collection<{ _id: string; errors: IngestError[] }>;
+    this.errorPages = errorPages.collection as unknown as Collection<IngestErrorPage>;
   }
 
   /** Orders uploads: a later upload's rows win over an earlier one's. */
@@ -59,41 +61,41 @@ export class IngestJobRepository {
     }
   }
 
-  async create(uploadId: string, uploadSeq: number, filename: string | undefined): Promise<void> {
+  async create(jobId: string, uploadSeq: number, filename: string | undefined): Promise<void> {
     const now = new Date();
-    await this.jobs.create({ _id: uploadId, uploadSeq, status: 'queued', filename, createdAt: now, heartbeatAt: now });
+    await this.jobs.create({ _id: jobId, uploadSeq, status: 'queued', filename, createdAt: now, heartbeatAt: now });
   }
 
-  async delete(uploadId: string): Promise<void> {
-    await this.jobs.deleteOne({ _id: uploadId });
+  async delete(jobId: string): Promise<void> {
+    await this.jobs.deleteOne({ _id: jobId });
   }
 
-  find(uploadId: string): Promise<IngestJob | null> {
-    return this.jobs.findById(uploadId).lean<IngestJob>().exec();
+  find(jobId: string): Promise<IngestJob | null> {
+    return this.jobs.findById(jobId).lean<IngestJob>().exec();
   }
 
-  async saveSummary(uploadId: string, summary: JobSummary & { chunksTotal: number; failureReason?: string }): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId }, { $set: summary });
+  async saveSummary(jobId: string, summary: JobSummary & { chunksTotal: number; failureReason?: string }): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $set: summary });
   }
 
   /** Counted before the chunk is queued (see IngestJob.chunksQueued); doubles as a heartbeat. */
-  async chunkQueued(uploadId: string): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId }, { $inc: { chunksQueued: 1 }, $set: { heartbeatAt: new Date() } });
+  async chunkQueued(jobId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $inc: { chunksQueued: 1 }, $set: { heartbeatAt: new Date() } });
   }
 
-  async heartbeat(uploadId: string): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId }, { $set: { heartbeatAt: new Date() } });
+  async heartbeat(jobId: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId }, { $set: { heartbeatAt: new Date() } });
   }
 
   /** The first reason wins; finalize ends the job failed with it. */
-  async recordFailure(uploadId: string, reason: string): Promise<void> {
-    await this.jobs.updateOne({ _id: uploadId, failureReason: { $exists: false } }, { $set: { failureReason: reason } });
+  async recordFailure(jobId: string, reason: string): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, failureReason: { $exists: false } }, { $set: { failureReason: reason } });
   }
 
   /** Unfinished jobs whose reading API has been quiet since `before`, oldest first. */
   quietUnfinished(before: Date, limit: number): Promise<IngestJob[]> {
     return this.jobs
-      .find({ status: { $in: ['queued', 'processing'] }, heartbeatAt: { $lt: before } })
+      .find({ status: { $in: UNFINISHED_STATUSES }, heartbeatAt: { $lt: before } })
       .sort({ heartbeatAt: 1 })
       .limit(limit)
       .lean<IngestJob[]>()
@@ -101,18 +103,15 @@ export class IngestJobRepository {
   }
 
   /** Ends a job once: a job already completed or failed keeps its outcome. */
-  async finish(uploadId: string, outcome: JobOutcome): Promise<void> {
-    await this.jobs.updateOne(
-      { _id: uploadId, status: { $in: ['queued', 'processing'] } },
-      { $set: { ...outcome, finishedAt: new Date() } },
-    );
+  async finish(jobId: string, outcome: JobOutcome): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, status: { $in: UNFINISHED_STATUSES } }, { $set: { ...outcome, finishedAt: new Date() } });
   }
 
-  async addErrorPage(uploadId: string, page: number, errors: IngestError[]): Promise<void> {
-    await insertOnce(this.errorPages.insertOne({ _id: `${uploadId}:${page}`, errors }));
+  async addErrorPage(jobId: string, page: number, errors: RowError[]): Promise<void> {
+    await insertOnce(this.errorPages.insertOne({ _id: `${jobId}:${page}`, errors }));
   }
 
-  async errorPage(uploadId: string, page: number): Promise<IngestError[] | null> {
-    return (await this.errorPages.findOne({ _id: `${uploadId}:${page}` }))?.errors ?? null;
+  async errorPage(jobId: string, page: number): Promise<RowError[] | null> {
+    return (await this.errorPages.findOne({ _id: `${jobId}:${page}` }))?.errors ?? null;
   }
 }

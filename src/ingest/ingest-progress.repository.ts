@@ -37,14 +37,14 @@ export class IngestProgressRepository {
 
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
 
-  private key(uploadId: string, part: 'keys' | 'done' | 'meta') {
-    // Not under `prefix:ingest:`: that is Bull's queue, whose job ids start with the upload id.
-    return this.redisKeys.key('upload', uploadId, part);
+  private key(jobId: string, part: 'keys' | 'done' | 'meta') {
+    // Not under `prefix:ingest:`: that is Bull's queue, whose own job ids start with the jobId.
+    return this.redisKeys.key('upload', jobId, part);
   }
 
   /** Records row keys in file order; returns how many were new to this file. */
-  async recordKeys(uploadId: string, keys: string[]): Promise<number> {
-    const k = this.key(uploadId, 'keys');
+  async recordKeys(jobId: string, keys: string[]): Promise<number> {
+    const k = this.key(jobId, 'keys');
     const res = await this.redis
       .multi()
       .sadd(k, ...keys)
@@ -59,12 +59,12 @@ export class IngestProgressRepository {
    * Marks a chunk written (and the upload started) in one atomic step: `rows` counts once
    * however often the chunk is re-delivered. Returns what tells whether it was the last.
    */
-  async chunkDone(uploadId: string, index: number, rows: number): Promise<{ chunksDone: number; chunksTotal: number | null }> {
+  async chunkDone(jobId: string, index: number, rows: number): Promise<Pick<LiveProgress, 'chunksDone' | 'chunksTotal'>> {
     const [done, total] = (await this.redis.eval(
       CHUNK_DONE_SCRIPT,
       2,
-      this.key(uploadId, 'done'),
-      this.key(uploadId, 'meta'),
+      this.key(jobId, 'done'),
+      this.key(jobId, 'meta'),
       String(index),
       rows,
       new Date().toISOString(),
@@ -74,28 +74,28 @@ export class IngestProgressRepository {
   }
 
   /** Returns how many chunks are written already. */
-  async setChunksTotal(uploadId: string, total: number): Promise<number> {
-    const meta = this.key(uploadId, 'meta');
+  async setChunksTotal(jobId: string, total: number): Promise<number> {
+    const meta = this.key(jobId, 'meta');
     await this.redis.multi().hset(meta, 'chunksTotal', total).expire(meta, TTL_S).exec();
-    return this.redis.scard(this.key(uploadId, 'done'));
+    return this.redis.scard(this.key(jobId, 'done'));
   }
 
   /** The first failure wins; finalize then ends the job as failed. */
-  async markFailed(uploadId: string, reason: string): Promise<void> {
-    const meta = this.key(uploadId, 'meta');
+  async markFailed(jobId: string, reason: string): Promise<void> {
+    const meta = this.key(jobId, 'meta');
     await this.redis.multi().hsetnx(meta, 'failureReason', reason).expire(meta, TTL_S).exec();
   }
 
   /** Cleared by the next chunk that lands. */
-  async markWaiting(uploadId: string, notice: string): Promise<void> {
-    const meta = this.key(uploadId, 'meta');
+  async markWaiting(jobId: string, notice: string): Promise<void> {
+    const meta = this.key(jobId, 'meta');
     await this.redis.multi().hset(meta, 'waiting', notice).expire(meta, TTL_S).exec();
   }
 
-  async progress(uploadId: string): Promise<LiveProgress> {
+  async progress(jobId: string): Promise<LiveProgress> {
     const [done, meta] = await Promise.all([
-      this.redis.scard(this.key(uploadId, 'done')),
-      this.redis.hmget(this.key(uploadId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason', 'waiting'),
+      this.redis.scard(this.key(jobId, 'done')),
+      this.redis.hmget(this.key(jobId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason', 'waiting'),
     ]);
     return {
       chunksDone: done,
@@ -108,11 +108,11 @@ export class IngestProgressRepository {
   }
 
   /** The key set is not needed once the file is read; the rest goes when the job ends. */
-  async dropKeys(uploadId: string): Promise<void> {
-    await this.redis.unlink(this.key(uploadId, 'keys'));
+  async dropKeys(jobId: string): Promise<void> {
+    await this.redis.unlink(this.key(jobId, 'keys'));
   }
 
-  async clear(uploadId: string): Promise<void> {
-    await this.redis.unlink(this.key(uploadId, 'keys'), this.key(uploadId, 'done'), this.key(uploadId, 'meta'));
+  async clear(jobId: string): Promise<void> {
+    await this.redis.unlink(this.key(jobId, 'keys'), this.key(jobId, 'done'), this.key(jobId, 'meta'));
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
-import { isFinished } from './job-progress';
+import { isFinished } from './job-status';
 import { IngestJob } from './schemas/ingest-job.schema';
 
 const BATCH = 100;
@@ -33,10 +32,10 @@ export class IngestReaper implements OnModuleInit, OnModuleDestroy {
     private readonly progress: IngestProgressRepository,
     private readonly queue: IngestQueue,
     private readonly totals: CampaignTotalsService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.stallMs = config.get('INGEST_STALL_TIMEOUT_S', { infer: true }) * 1000;
-    this.intervalMs = config.get('INGEST_REAPER_INTERVAL_S', { infer: true }) * 1000;
+    this.stallMs = config.INGEST_STALL_TIMEOUT_S * 1000;
+    this.intervalMs = config.INGEST_REAPER_INTERVAL_S * 1000;
   }
 
   onModuleInit() {
@@ -55,26 +54,26 @@ export class IngestReaper implements OnModuleInit, OnModuleDestroy {
 
   async sweep(): Promise<void> {
     for (const job of await this.jobs.quietUnfinished(new Date(Date.now() - this.stallMs), BATCH)) await this.reap(job);
-    for (const uploadId of await this.totals.uploadsWithPendingChanges()) {
-      const job = await this.jobs.find(uploadId);
-      if (job && isFinished(job.status)) await this.queue.addFinalize(uploadId, true);
+    for (const jobId of await this.totals.uploadsWithPendingChanges()) {
+      const job = await this.jobs.find(jobId);
+      if (job && isFinished(job.status)) await this.queue.addFinalize(jobId, true);
     }
   }
 
   private async reap(job: IngestJob): Promise<void> {
-    const uploadId = job._id;
+    const jobId = job._id;
     const chunks = job.chunksTotal ?? job.chunksQueued;
-    const left = await this.queue.unfinishedWork(uploadId, chunks);
+    const left = await this.queue.unfinishedWork(jobId, chunks);
     if (left.chunks > 0 || left.finalize) return;
-    const { chunksDone } = await this.progress.progress(uploadId);
+    const { chunksDone } = await this.progress.progress(jobId);
     const reason =
       job.chunksTotal === null
         ? `the upload stopped while its file was being read (its API process went quiet after queueing ${chunks} chunk(s)); the rows queued before that are kept`
         : chunksDone < chunks
           ? `${chunks - chunksDone} of ${chunks} chunk(s) were lost before they were written; the rows of the others are kept`
           : undefined;
-    if (reason) await this.jobs.recordFailure(uploadId, reason);
-    this.logger.warn(`upload ${uploadId}: reaped (${reason ?? 'every chunk written, finalize never enqueued'})`);
-    await this.queue.addFinalize(uploadId, true);
+    if (reason) await this.jobs.recordFailure(jobId, reason);
+    this.logger.warn(`upload ${jobId}: reaped (${reason ?? 'every chunk written, finalize never enqueued'})`);
+    await this.queue.addFinalize(jobId, true);
   }
 }

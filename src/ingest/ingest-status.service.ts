@@ -1,11 +1,11 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { clientSafeMessage } from '../core/http/client-safe-message';
 import { isRedisUnavailable } from '../core/redis/redis-errors';
-import { IngestStatusDto } from './dto/ingest-status.dto';
+import type { RowError } from './csv/row-validator';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository, LiveProgress } from './ingest-progress.repository';
-import { isFinished } from './job-progress';
-import { IngestError, IngestJob } from './schemas/ingest-job.schema';
+import { IngestStatusReport, isFinished } from './job-status';
+import { IngestJob } from './schemas/ingest-job.schema';
 
 /** Read side of uploads: status with live progress, and the full error report. */
 @Injectable()
@@ -21,7 +21,7 @@ export class IngestStatusService {
     return job;
   }
 
-  async status(jobId: string): Promise<IngestStatusDto> {
+  async status(jobId: string): Promise<IngestStatusReport> {
     const job = await this.job(jobId);
     const finished = isFinished(job.status);
     let progress = finished ? 1 : 0;
@@ -79,7 +79,7 @@ export class IngestStatusService {
   }
 
   /** Every rejected row, page by page (pages are fetched by _id, never scanned). */
-  async *errors(jobId: string): AsyncGenerator<IngestError[]> {
+  async *errors(jobId: string): AsyncGenerator<RowError[]> {
     const job = await this.job(jobId);
     for (let page = 0; page < job.errorPages; page++) {
       const errors = await this.jobs.errorPage(jobId, page);

@@ -1,5 +1,4 @@
 import { Controller, Get, Header, HttpCode, Logger, Param, Post, Req, Res } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -17,7 +16,7 @@ import {
 import { RateLimitGroup } from '../core/http/rate-limits';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { errorReport } from './csv/error-report';
 import { IngestAcceptedDto, IngestErrorDto, IngestStatusDto } from './dto/ingest-status.dto';
 import { IngestStatusService } from './ingest-status.service';
@@ -34,9 +33,9 @@ export class IngestController {
   constructor(
     private readonly ingest: IngestService,
     private readonly statuses: IngestStatusService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.maxBytes = config.get('INGEST_MAX_BYTES', { infer: true });
+    this.maxBytes = config.INGEST_MAX_BYTES;
   }
 
   @Post()

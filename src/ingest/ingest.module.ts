@@ -18,7 +18,7 @@ import { TotalsAuditService } from './totals-audit.service';
 import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
 import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
-export interface IngestModuleOptions {
+interface IngestModuleOptions {
   /** Serve POST /ingest and the status endpoints. */
   http: boolean;
   /** Consume the ingest queue in this process. */

@@ -5,7 +5,7 @@ import { FinalizeService } from './finalize.service';
 import { IngestProcessor } from './ingest.processor';
 
 function job(name: 'chunk' | 'finalize', failedForGood: boolean, attemptsMade = 0): Job {
-  const data = name === 'chunk' ? { uploadId: 'u1', index: 3, uploadSeq: 1, rows: [[2], [9]] } : { uploadId: 'u1' };
+  const data = name === 'chunk' ? { jobId: 'u1', index: 3, uploadSeq: 1, rows: [[2], [9]] } : { jobId: 'u1' };
   return { id: 'j', name, data, attemptsMade, opts: { attempts: 25 }, isFailed: async () => failedForGood } as unknown as Job;
 }
 

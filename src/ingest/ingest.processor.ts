@@ -1,8 +1,7 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Job, Queue } from 'bull';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { isDatabaseUnavailable } from '../core/database/mongo-errors';
 import { INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkWriterService } from './chunk-writer.service';
@@ -19,9 +18,9 @@ export class IngestProcessor implements OnModuleInit {
     @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
     private readonly writer: ChunkWriterService,
     private readonly finalizer: FinalizeService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.concurrency = config.get('INGEST_WORKER_CONCURRENCY', { infer: true });
+    this.concurrency = config.INGEST_WORKER_CONCURRENCY;
   }
 
   onModuleInit() {
@@ -35,24 +34,24 @@ export class IngestProcessor implements OnModuleInit {
   }
 
   async chunk(job: Job<ChunkJobData>): Promise<void> {
-    const { uploadId, index, rows } = job.data;
-    this.logger.debug(`upload ${uploadId}: writing chunk ${index} (${rows.length} rows, attempt ${job.attemptsMade + 1})`);
+    const { jobId, index, rows } = job.data;
+    this.logger.debug(`upload ${jobId}: writing chunk ${index} (${rows.length} rows, attempt ${job.attemptsMade + 1})`);
     try {
       await this.writer.write(job.data);
     } catch (err) {
-      this.logger.warn(`upload ${uploadId}: chunk ${index} failed: ${(err as Error).message}`);
-      if (isDatabaseUnavailable(err)) await this.writer.waiting(uploadId).catch(() => undefined);
+      this.logger.warn(`upload ${jobId}: chunk ${index} failed: ${(err as Error).message}`);
+      if (isDatabaseUnavailable(err)) await this.writer.waiting(jobId).catch(() => undefined);
       throw err;
     }
   }
 
   async finalize(job: Job<FinalizeJobData>): Promise<void> {
-    const { uploadId } = job.data;
-    this.logger.debug(`upload ${uploadId}: finalizing (attempt ${job.attemptsMade + 1})`);
+    const { jobId } = job.data;
+    this.logger.debug(`upload ${jobId}: finalizing (attempt ${job.attemptsMade + 1})`);
     try {
-      await this.finalizer.finalize(uploadId);
+      await this.finalizer.finalize(jobId);
     } catch (err) {
-      this.logger.warn(`upload ${uploadId}: finalize failed: ${(err as Error).message}`);
+      this.logger.warn(`upload ${jobId}: finalize failed: ${(err as Error).message}`);
       throw err;
     }
   }
@@ -66,17 +65,17 @@ export class IngestProcessor implements OnModuleInit {
     try {
       if (!(await job.isFailed())) return;
       if (job.name === INGEST_JOB.chunk) {
-        const { uploadId, index, rows } = job.data as ChunkJobData;
-        this.logger.error(`upload ${uploadId}: chunk ${index} failed for good: ${err.message}`);
+        const { jobId, index, rows } = job.data as ChunkJobData;
+        this.logger.error(`upload ${jobId}: chunk ${index} failed for good: ${err.message}`);
         await this.writer.giveUp(
-          uploadId,
+          jobId,
           index,
           `chunk ${index} (lines ${rows[0]?.[0]}–${rows.at(-1)?.[0]}) could not be written: ${err.message}`,
         );
       } else if (job.name === INGEST_JOB.finalize) {
-        const { uploadId } = job.data as FinalizeJobData;
-        this.logger.error(`upload ${uploadId}: finalize failed for good: ${err.message}`);
-        await this.finalizer.giveUp(uploadId, err.message);
+        const { jobId } = job.data as FinalizeJobData;
+        this.logger.error(`upload ${jobId}: finalize failed for good: ${err.message}`);
+        await this.finalizer.giveUp(jobId, err.message);
       }
     } catch (e) {
       // The reaper ends the upload later (IngestReaper): it must not stay processing for ever.

@@ -13,7 +13,7 @@ const csv = (rows: number) =>
 
 async function setUp() {
   const { sut, mocks } = await newTestService(IngestService, {
-    config: { INGEST_CHUNK_ROWS: 2, INGEST_MAX_STORED_ERRORS: 100, INGEST_STALL_TIMEOUT_S: 120 },
+    config: { INGEST_CHUNK_ROWS: 10, INGEST_MAX_STORED_ERRORS: 100, INGEST_STALL_TIMEOUT_S: 120 },
   });
   const jobs = mocks(IngestJobRepository);
   jobs.nextUploadSeq.mockResolvedValue(7);
@@ -31,22 +31,22 @@ const body = (text: string) =>
 describe('IngestService', () => {
   it('queues the valid rows in chunks, each counted before it is added, and records the chunk count', async () => {
     const { sut, jobs, queue } = await setUp();
-    const accepted = await sut.ingest({ filename: 'a.csv', body: body(csv(5)) });
+    const accepted = await sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
     expect(accepted).toMatchObject({ status: 'queued', statusUrl: `/ingest/${accepted.jobId}` });
     expect(queue.addChunk.mock.calls.map(([d]) => [d.index, d.rows.length, d.uploadSeq])).toEqual([
-      [0, 2, 7],
-      [1, 2, 7],
-      [2, 1, 7],
+      [0, 10, 7],
+      [1, 10, 7],
+      [2, 5, 7],
     ]);
     expect(jobs.chunkQueued).toHaveBeenCalledTimes(3);
     expect(jobs.chunkQueued.mock.invocationCallOrder[0]).toBeLessThan(queue.addChunk.mock.invocationCallOrder[0]);
-    expect(jobs.saveSummary).toHaveBeenCalledWith(accepted.jobId, expect.objectContaining({ chunksTotal: 3, rowsAccepted: 5 }));
+    expect(jobs.saveSummary).toHaveBeenCalledWith(accepted.jobId, expect.objectContaining({ chunksTotal: 3, rowsAccepted: 25 }));
   });
 
   it('counts a chunk whose add timed out (it may still land), so completion waits for it', async () => {
     const { sut, jobs, queue } = await setUp();
     queue.addChunk.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new ServiceUnavailableException('queueing timed out'));
-    await expect(sut.ingest({ filename: 'a.csv', body: body(csv(5)) })).rejects.toThrow('queueing timed out');
+    await expect(sut.ingest({ filename: 'a.csv', body: body(csv(25)) })).rejects.toThrow('queueing timed out');
     expect(jobs.saveSummary).toHaveBeenCalledWith(
       expect.any(String),
       expect.objectContaining({ chunksTotal: 2, failureReason: expect.stringContaining('queueing timed out') }),
@@ -56,7 +56,7 @@ describe('IngestService', () => {
   it('finalizes at once when the workers were done before the file was', async () => {
     const { sut, progress, queue } = await setUp();
     progress.setChunksTotal.mockResolvedValue(3);
-    const { jobId } = await sut.ingest({ filename: 'a.csv', body: body(csv(5)) });
+    const { jobId } = await sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
     expect(queue.addFinalize).toHaveBeenCalledWith(jobId);
   });
 });

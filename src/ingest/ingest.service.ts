@@ -6,9 +6,8 @@ import {
   ServiceUnavailableException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
 import { CsvRecord, parseRecordFields, readCsvRecordBatches } from './csv/csv-records';
@@ -17,18 +16,13 @@ import { UploadState } from './csv/upload-state';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
+import { IngestAccepted } from './job-status';
 import { ERROR_PAGE_SIZE } from './schemas/ingest-job.schema';
 import { UploadSource } from './upload-source';
 
 async function nextBatch(batches: AsyncIterator<CsvRecord[]>): Promise<CsvRecord[] | undefined> {
   const b = await batches.next();
   return b.done ? undefined : b.value;
-}
-
-export interface IngestAccepted {
-  jobId: string;
-  status: 'queued';
-  statusUrl: string;
 }
 
 /**
@@ -47,11 +41,11 @@ export class IngestService {
     private readonly jobs: IngestJobRepository,
     private readonly progress: IngestProgressRepository,
     private readonly queue: IngestQueue,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.chunkRows = config.get('INGEST_CHUNK_ROWS', { infer: true });
-    this.maxStoredErrors = config.get('INGEST_MAX_STORED_ERRORS', { infer: true });
-    this.heartbeatMs = Math.min(15_000, (config.get('INGEST_STALL_TIMEOUT_S', { infer: true }) * 1000) / 4);
+    this.chunkRows = config.INGEST_CHUNK_ROWS;
+    this.maxStoredErrors = config.INGEST_MAX_STORED_ERRORS;
+    this.heartbeatMs = Math.min(15_000, (config.INGEST_STALL_TIMEOUT_S * 1000) / 4);
   }
 
   async ingest(source: UploadSource): Promise<IngestAccepted> {
@@ -59,14 +53,14 @@ export class IngestService {
     const { layout, rest } = await this.readHeader(batches);
 
     // The upload exists from here on.
-    const uploadId = randomUUID();
+    const jobId = randomUUID();
     const uploadSeq = await this.jobs.nextUploadSeq();
-    await this.jobs.create(uploadId, uploadSeq, source.filename);
+    await this.jobs.create(jobId, uploadSeq, source.filename);
 
-    const state = new UploadState(uploadId, this.maxStoredErrors);
+    const state = new UploadState(jobId, this.maxStoredErrors);
     let chunk: EngagementRow[] = [];
     // A slow client may take minutes per chunk: the reaper must still see this API alive.
-    const heartbeat = setInterval(() => void this.jobs.heartbeat(uploadId).catch(() => undefined), this.heartbeatMs);
+    const heartbeat = setInterval(() => void this.jobs.heartbeat(jobId).catch(() => undefined), this.heartbeatMs);
     try {
       for (let batch: CsvRecord[] | undefined = rest; batch; batch = await nextBatch(batches)) {
         for (const record of batch) {
@@ -95,11 +89,11 @@ export class IngestService {
     }
     if (state.rowsTotal === 0) {
       // Nothing was queued or recorded for it: the upload simply never existed.
-      await this.jobs.delete(uploadId);
+      await this.jobs.delete(jobId);
       throw new BadRequestException('The file has a header but no data rows');
     }
-    this.logger.log(`upload ${uploadId}: ${state.rowsAccepted}/${state.rowsTotal} rows accepted in ${state.chunks} chunk(s)`);
-    return { jobId: uploadId, status: 'queued', statusUrl: `/ingest/${uploadId}` };
+    this.logger.log(`upload ${jobId}: ${state.rowsAccepted}/${state.rowsTotal} rows accepted in ${state.chunks} chunk(s)`);
+    return { jobId, status: 'queued', statusUrl: `/ingest/${jobId}` };
   }
 
   /** The header decides whether anything happens at all; `rest` is what its batch holds after it. */
@@ -135,7 +129,7 @@ export class IngestService {
   private async sendChunk(state: UploadState, uploadSeq: number, rows: EngagementRow[]) {
     const fresh = await this.progress
       .recordKeys(
-        state.uploadId,
+        state.jobId,
         rows.map((r) => r.key),
       )
       .catch((err: Error) => {
@@ -145,13 +139,13 @@ export class IngestService {
     state.countCampaigns(rows);
     // Counted before it is added: an add that times out may still land (IngestJob.chunksQueued).
     const index = state.chunks++;
-    await this.jobs.chunkQueued(state.uploadId);
-    await this.queue.addChunk({ uploadId: state.uploadId, uploadSeq, index, rows: rows.map(packRow) });
+    await this.jobs.chunkQueued(state.jobId);
+    await this.queue.addChunk({ jobId: state.jobId, uploadSeq, index, rows: rows.map(packRow) });
   }
 
   private async flushErrors(state: UploadState, final = false) {
     while (state.pendingErrors.length >= ERROR_PAGE_SIZE || (final && state.pendingErrors.length > 0)) {
-      await this.jobs.addErrorPage(state.uploadId, state.errorPages, state.pendingErrors.splice(0, ERROR_PAGE_SIZE));
+      await this.jobs.addErrorPage(state.jobId, state.errorPages, state.pendingErrors.splice(0, ERROR_PAGE_SIZE));
       state.errorPages++;
     }
   }
@@ -163,20 +157,20 @@ export class IngestService {
    */
   private async close(state: UploadState, failureReason?: string) {
     await this.flushErrors(state, true);
-    await this.jobs.saveSummary(state.uploadId, { ...state.summary(), chunksTotal: state.chunks, ...(failureReason && { failureReason }) });
-    await this.progress.dropKeys(state.uploadId);
-    const done = await this.progress.setChunksTotal(state.uploadId, state.chunks);
-    if (done >= state.chunks) await this.queue.addFinalize(state.uploadId);
+    await this.jobs.saveSummary(state.jobId, { ...state.summary(), chunksTotal: state.chunks, ...(failureReason && { failureReason }) });
+    await this.progress.dropKeys(state.jobId);
+    const done = await this.progress.setChunksTotal(state.jobId, state.chunks);
+    if (done >= state.chunks) await this.queue.addFinalize(state.jobId);
   }
 
   /** The upload stopped half-way: what was queued still lands, and the job says why it stopped. */
   private async abort(state: UploadState, err: unknown) {
     const reason = err instanceof HttpException ? err.message : 'internal error while reading the upload';
-    if (!(err instanceof HttpException)) this.logger.error(`upload ${state.uploadId} aborted: ${(err as Error)?.stack ?? String(err)}`);
+    if (!(err instanceof HttpException)) this.logger.error(`upload ${state.jobId} aborted: ${(err as Error)?.stack ?? String(err)}`);
     try {
       await this.close(state, `upload aborted: ${reason}`);
     } catch (cleanupErr) {
-      this.logger.warn(`upload ${state.uploadId}: could not record the abort: ${(cleanupErr as Error).message}`);
+      this.logger.warn(`upload ${state.jobId}: could not record the abort: ${(cleanupErr as Error).message}`);
     }
   }
 }

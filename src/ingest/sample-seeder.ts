@@ -1,12 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { existsSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { TopPerformersQuery } from '../analytics/top-performers.query';
-import { EnvironmentVariables } from '../core/config/environment';
+import { AppConfig } from '../core/config/app-config';
 import { IngestService } from './ingest.service';
 
-export const SAMPLE_FILE = join(__dirname, '..', '..', 'samples', 'engagement-sample.csv');
+const SAMPLE_FILE = join(__dirname, '..', '..', 'samples', 'engagement-sample.csv');
 
 /**
  * `npm start` on an empty database ingests the bundled sample once, through the same
@@ -19,11 +18,11 @@ export class SampleSeeder implements OnApplicationBootstrap {
   constructor(
     private readonly ingest: IngestService,
     private readonly analytics: TopPerformersQuery,
-    private readonly config: ConfigService<EnvironmentVariables, true>,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap() {
-    if (this.config.get('INGEST_SAMPLE_ON_EMPTY', { infer: true }) !== 'true') return;
+    if (this.config.INGEST_SAMPLE_ON_EMPTY !== 'true') return;
     if (!existsSync(SAMPLE_FILE)) return;
     try {
       const { total } = await this.analytics.campaigns(1, 1);

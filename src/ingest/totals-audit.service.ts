@@ -3,7 +3,7 @@ import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import { engagementRate, pairId, PairSums } from '../analytics/pair-sums';
 import { EngagementRowsRepository } from './engagement-rows.repository';
 
-export interface TotalsDifference {
+interface TotalsDifference {
   campaignId: string;
   /** null: the campaign's summary (GET /campaigns) rather than one creator. */
   influencerId: string | null;
@@ -12,7 +12,7 @@ export interface TotalsDifference {
   fromRows: number | null;
 }
 
-export interface TotalsAudit {
+interface TotalsAudit {
   campaigns: number;
   creators: number;
   differences: TotalsDifference[];

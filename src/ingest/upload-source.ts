@@ -10,7 +10,7 @@ export interface UploadSource {
 }
 
 /** Passes bytes through and fails with 413 once more than `max` have gone by. */
-export async function* limitBytes(source: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
+async function* limitBytes(source: AsyncIterable<Buffer>, max: number): AsyncGenerator<Buffer> {
   let seen = 0;
   for await (const chunk of source) {
     seen += chunk.length;

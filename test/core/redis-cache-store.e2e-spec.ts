@@ -1,14 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { validateEnvironment } from '../../src/core/config/app-config';
 import { REDIS_CACHE_BUDGET_MS } from '../../src/core/redis/cache-command';
 import { RedisCacheStore } from '../../src/core/redis/redis-cache-store';
 import { RedisKeys } from '../../src/core/redis/redis-keys';
 
 describe('RedisCacheStore (real Redis)', () => {
   const prefix = `${process.env.QUEUE_PREFIX ?? 'rk'}_store_${randomBytes(3).toString('hex')}`;
-  const keys = new RedisKeys(new ConfigService({ QUEUE_PREFIX: prefix }) as never);
+  const keys = new RedisKeys(validateEnvironment({ QUEUE_PREFIX: prefix }));
   const redis = new Redis(process.env.REDIS_URL!);
   const store = new RedisCacheStore(redis, keys);
   beforeAll(async () => {

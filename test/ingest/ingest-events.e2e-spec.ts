@@ -7,10 +7,9 @@ import { uploadCsv } from '../support/ingest-helpers';
 import { readEventStream, SseResult } from '../support/sse';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { IngestStatusService } from '../../src/ingest/ingest-status.service';
-import type { JobProgressEvent } from '../../src/ingest/job-progress';
+import type { JobProgressEvent } from '../../src/ingest/job-status';
 
-type Progress = JobProgressEvent;
-const progressOf = (res: SseResult) => res.events.filter((e) => e.type === 'progress').map((e) => JSON.parse(e.data) as Progress);
+const progressOf = (res: SseResult) => res.events.filter((e) => e.type === 'progress').map((e) => JSON.parse(e.data) as JobProgressEvent);
 
 /**
  * An API-only app queues the upload and nobody works it until the stream is open; then a
@@ -46,8 +45,9 @@ function apiAndLateWorker(suite: string, env: Record<string, string> = {}) {
         worker ??= startTestApp({ ...shared, INGEST_WORKER_CONCURRENCY: '1' }, 'worker');
       };
       const res = await readEventStream(api, `/ingest/${jobId}/events`, headers, {
-        onEvent: () => afterComments === 0 && startWorker(),
-        onComment: (count) => count >= afterComments && startWorker(),
+        // The worker is awaited below; the callbacks only start it.
+        onEvent: () => void (afterComments === 0 && startWorker()),
+        onComment: (count) => void (count >= afterComments && startWorker()),
       });
       if (worker) apps.push(await worker);
       return res;

@@ -1,7 +1,7 @@
 import type { InjectionToken, Type } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
 import type { ClientSession } from 'mongodb';
+import { AppConfig, validateEnvironment } from '../../src/core/config/app-config';
 import { Transactions } from '../../src/core/database/transactions';
 
 /** A class's methods as jest mocks (what every injected collaborator becomes). */
@@ -28,12 +28,13 @@ function automock(token: InjectionToken): unknown {
  * Builds `service` with every constructor dependency replaced by an automatic mock (each
  * method a jest.fn(), Transactions running the unit with TEST_SESSION), as immich's
  * newTestService does, so a service spec needs no server and no hand-rolled fakes.
- * `config` answers ConfigService.get(); `mocks(Token)` returns the mock injected for Token.
+ * AppConfig is the real thing, the defaults with `config` over them; `mocks(Token)` returns
+ * the mock injected for Token.
  */
-export async function newTestService<T>(service: Type<T>, opts: { config?: Record<string, unknown> } = {}) {
-  const config = { get: jest.fn((key: string) => opts.config?.[key]) };
+export async function newTestService<T>(service: Type<T>, opts: { config?: Partial<AppConfig> } = {}) {
+  const config = validateEnvironment({ ...opts.config });
   const moduleRef = await Test.createTestingModule({ providers: [service] })
-    .useMocker((token) => (token === ConfigService ? config : automock(token!)))
+    .useMocker((token) => (token === AppConfig ? config : automock(token!)))
     .compile();
   return {
     sut: moduleRef.get(service),

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { AppModule } from '../../src/app.module';
-import { AppRole } from '../../src/core/config/environment';
+import { AppRole } from '../../src/core/config/app-config';
 import { configureHttpApp } from '../../src/core/http/configure-app';
 
 /**

@@ -12,7 +12,7 @@ export class TopPerformerDto {
   @ApiProperty({ example: 4, description: 'Rows (posts) counted for this influencer' }) posts!: number;
 }
 
-export class CampaignSummaryDto {
+class CampaignSummaryDto {
   @ApiProperty({ example: 'campaign_6' }) campaignId!: string;
   @ApiProperty({ example: 42 }) influencers!: number;
   @ApiProperty({ example: 310, description: 'Rows (posts) counted in the campaign' }) rows!: number;

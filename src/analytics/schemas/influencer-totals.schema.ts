@@ -20,7 +20,7 @@ export class InfluencerTotals {
 
 export const InfluencerTotalsSchema = SchemaFactory.createForClass(InfluencerTotals);
 /** Serves GET /top-performers: equality on the campaign, then the ranking order itself. */
-export const TOP_PERFORMERS_INDEX = { campaignId: 1, engagementRate: -1, influencerId: 1 } as const;
+const TOP_PERFORMERS_INDEX = { campaignId: 1, engagementRate: -1, influencerId: 1 } as const;
 InfluencerTotalsSchema.index(TOP_PERFORMERS_INDEX, { name: 'top_performers' });
 
 /** One campaign's headline figures for GET /campaigns, kept with its totals. */

@@ -8,7 +8,7 @@ const SEP = '\u0001';
 /**
  * What one chunk of an upload changes in the totals of one bucket of campaigns, written in
  * the chunk's own transaction (with its rows) and folded into the totals when the upload
- * ends. `_id` = `<uploadId>:<bucket, 2 digits>:<chunk index>`, so an upload's changes of one
+ * ends. `_id` = `<jobId>:<bucket, 2 digits>:<chunk index>`, so an upload's changes of one
  * bucket are a range of the primary key. `applied` marks changes already in the totals
  * whose campaigns' cached rankings still have to be invalidated.
  *

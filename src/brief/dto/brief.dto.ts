@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export class BriefMetaDto {
+class BriefMetaDto {
   @ApiProperty({ example: 'offline', description: 'The LLM model used, or "offline" for the built-in composer' }) model!: string;
   @ApiProperty({ example: 'brief-v1' }) promptVersion!: string;
   @ApiProperty() generatedAt!: string;

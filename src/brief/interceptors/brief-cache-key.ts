@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** Trimmed, inner spaces collapsed, case-folded. */
-export function normalizeField(v: unknown): string {
+function normalizeField(v: unknown): string {
   // The DTO is validated before the key is made, so the fields are strings; `?? ''` only covers a missing one.
   // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects never reach here
   return String(v ?? '')

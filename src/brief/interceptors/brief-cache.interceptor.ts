@@ -1,8 +1,7 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { EnvironmentVariables } from '../../core/config/environment';
+import { AppConfig } from '../../core/config/app-config';
 import { CACHE_STORE, CacheStore } from '../../core/redis/cache-store';
 import { PROMPT_VERSION } from '../brief-options';
 import { BriefService } from '../brief.service';
@@ -25,9 +24,9 @@ export class BriefCacheInterceptor implements NestInterceptor {
   constructor(
     @Inject(CACHE_STORE) private readonly cache: CacheStore,
     private readonly briefs: BriefService,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
   ) {
-    this.ttlMs = config.get('BRIEF_CACHE_TTL_S', { infer: true }) * 1000;
+    this.ttlMs = config.BRIEF_CACHE_TTL_S * 1000;
   }
 
   intercept(ctx: ExecutionContext, next: CallHandler<unknown>): Observable<unknown> {

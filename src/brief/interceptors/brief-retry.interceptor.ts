@@ -7,10 +7,9 @@ import {
   Logger,
   NestInterceptor,
 } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { Request } from 'express';
 import { catchError, defer, Observable, retry, throwError, timer } from 'rxjs';
-import { EnvironmentVariables } from '../../core/config/environment';
+import { AppConfig } from '../../core/config/app-config';
 import {
   LlmDeadlineError,
   LlmError,
@@ -39,9 +38,9 @@ export class BriefRetryInterceptor implements NestInterceptor {
   private readonly attempts: number;
   private readonly deadlineMs: number;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
-    this.attempts = config.get('LLM_MAX_ATTEMPTS', { infer: true });
-    this.deadlineMs = config.get('BRIEF_DEADLINE_MS', { infer: true });
+  constructor(config: AppConfig) {
+    this.attempts = config.LLM_MAX_ATTEMPTS;
+    this.deadlineMs = config.BRIEF_DEADLINE_MS;
   }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {

@@ -1,6 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../../core/config/environment';
+import { AppConfig } from '../../core/config/app-config';
 import { CircuitBreaker, UpstreamHealth } from './circuit-breaker';
 import { ConcurrencyLimiter, NoSlotError } from './concurrency-limiter';
 import { LlmDeadlineError, LlmInvalidOutputError, LlmTimeoutError, LlmUnavailableError, LlmUpstreamError } from './llm-errors';
@@ -19,15 +18,9 @@ export class LlmGate {
   private readonly limiter: ConcurrencyLimiter;
   private readonly breaker: CircuitBreaker;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
-    this.limiter = new ConcurrencyLimiter(
-      config.get('BRIEF_LLM_CONCURRENCY', { infer: true }),
-      config.get('BRIEF_LLM_QUEUE_MAX', { infer: true }),
-    );
-    this.breaker = new CircuitBreaker(
-      config.get('BRIEF_BREAKER_THRESHOLD', { infer: true }),
-      config.get('BRIEF_BREAKER_COOLDOWN_MS', { infer: true }),
-    );
+  constructor(config: AppConfig) {
+    this.limiter = new ConcurrencyLimiter(config.BRIEF_LLM_CONCURRENCY, config.BRIEF_LLM_QUEUE_MAX);
+    this.breaker = new CircuitBreaker(config.BRIEF_BREAKER_THRESHOLD, config.BRIEF_BREAKER_COOLDOWN_MS);
   }
 
   /** Runs `attempt` once it may, waiting for a slot no later than `deadline` (epoch ms). */

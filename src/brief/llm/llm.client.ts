@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import OpenAI, { type APIError } from 'openai';
-import { EnvironmentVariables } from '../../core/config/environment';
+import { AppConfig } from '../../core/config/app-config';
 import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
 import { LlmDeadlineError, LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
 import { LlmGate } from './llm-gate';
@@ -21,18 +20,18 @@ export class LlmClient {
   private structuredOutputs = true;
 
   constructor(
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
     private readonly gate: LlmGate,
   ) {
-    const apiKey = config.get('OPENAI_API_KEY', { infer: true });
-    this.model = config.get('LLM_MODEL', { infer: true });
-    this.timeoutMs = config.get('LLM_TIMEOUT_MS', { infer: true });
+    const apiKey = config.OPENAI_API_KEY;
+    this.model = config.LLM_MODEL;
+    this.timeoutMs = config.LLM_TIMEOUT_MS;
     this.client = apiKey
       ? new OpenAI({
           apiKey,
-          baseURL: config.get('OPENAI_BASE_URL', { infer: true }) || undefined,
+          baseURL: config.OPENAI_BASE_URL || undefined,
           // Our own timer (below) is authoritative; the SDK's is a backstop.
-          timeout: config.get('LLM_TIMEOUT_MS', { infer: true }) + 1000,
+          timeout: config.LLM_TIMEOUT_MS + 1000,
           maxRetries: 0,
         })
       : null;

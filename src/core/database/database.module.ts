@@ -1,16 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { MongooseModule } from '@nestjs/mongoose';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 import { Transactions } from './transactions';
 
 @Global()
 @Module({
   imports: [
     MongooseModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
-        uri: config.get('MONGODB_URI', { infer: true }),
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        uri: config.MONGODB_URI,
         // Answer 503 quickly when the database is away rather than hanging requests.
         serverSelectionTimeoutMS: 5000,
         socketTimeoutMS: 60_000,

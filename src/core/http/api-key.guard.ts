@@ -1,9 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, OnModuleInit } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerModuleOptions, ThrottlerStorage } from '@nestjs/throttler';
 import type { Request } from 'express';
-import { apiKeys, EnvironmentVariables } from '../config/environment';
+import { apiKeys, AppConfig } from '../config/app-config';
 import { ApiKeyVerifier } from './api-key-verifier';
 import { IS_PUBLIC } from './public.decorator';
 import { RateLimitGuard } from './rate-limits';
@@ -20,11 +19,11 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit {
 
   constructor(
     private readonly reflector: Reflector,
-    config: ConfigService<EnvironmentVariables, true>,
+    config: AppConfig,
     @InjectThrottlerOptions() throttlerOptions: ThrottlerModuleOptions,
     @InjectThrottlerStorage() throttlerStorage: ThrottlerStorage,
   ) {
-    this.verifier = new ApiKeyVerifier(apiKeys({ API_KEYS: config.get('API_KEYS', { infer: true }) }));
+    this.verifier = new ApiKeyVerifier(apiKeys(config));
     this.rateLimit = new RateLimitGuard(throttlerOptions, throttlerStorage, reflector);
   }
 

@@ -1,11 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 import { refuseCrossSiteWrites } from './cross-site';
 import { serveDashboard } from './dashboard-assets';
 import { applyServerTimeouts } from './server-timeouts';
@@ -18,14 +17,10 @@ function refuseProtoKeys(key: string, value: unknown) {
 
 /** Everything main.ts and the e2e tests must set up identically on the HTTP app. */
 export function configureHttpApp(app: NestExpressApplication): INestApplication {
-  const config = app.get<ConfigService<EnvironmentVariables, true>>(ConfigService);
+  const config = app.get(AppConfig);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  applyServerTimeouts(app.getHttpServer(), {
-    HTTP_REQUEST_TIMEOUT_S: config.get('HTTP_REQUEST_TIMEOUT_S', { infer: true }),
-    HTTP_HEADERS_TIMEOUT_S: config.get('HTTP_HEADERS_TIMEOUT_S', { infer: true }),
-    HTTP_KEEP_ALIVE_TIMEOUT_S: config.get('HTTP_KEEP_ALIVE_TIMEOUT_S', { infer: true }),
-  });
+  applyServerTimeouts(app.getHttpServer(), config);
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'extended');
   // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
@@ -41,7 +36,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
     },
   });
   app.use((req: Request, res: Response, next: NextFunction) => (req.path.startsWith('/docs') ? swaggerUi : strict)(req, res, next));
-  const origins = (config.get('CORS_ORIGINS', { infer: true }) ?? '')
+  const origins = (config.CORS_ORIGINS ?? '')
     .split(',')
     .map((o) => o.trim())
     .filter(Boolean);

@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 
 /** public/ at the project root: three levels up from src/core/http (ts-jest) and from dist/core/http (nest build). */
-export const PUBLIC_DIR = join(__dirname, '..', '..', '..', 'public');
+const PUBLIC_DIR = join(__dirname, '..', '..', '..', 'public');
 /** Chart.js's own browser build, served from node_modules: no CDN, no copy in the repository. */
 const CHART_JS = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 

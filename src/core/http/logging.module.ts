@@ -1,17 +1,16 @@
 import { Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 
 /** Structured JSON request logs; credentials are redacted at the source. */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
         pinoHttp: {
-          level: config.get('LOG_LEVEL', { infer: true }),
+          level: config.LOG_LEVEL,
           genReqId: (req, res) => {
             const incoming = req.headers['x-request-id'];
             const id = typeof incoming === 'string' && /^[\w.-]{1,64}$/.test(incoming) ? incoming : randomUUID();

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 
 const RATE_LIMIT_GROUP = 'rateLimitGroup';
 type Group = 'brief' | 'ingest';
@@ -17,7 +17,7 @@ const outside = (group: Group) => (ctx: ExecutionContext) => Reflect.getMetadata
  * Over a limit the answer is 429 with Retry-After (seconds).
  */
 export function rateLimits(
-  env: Pick<EnvironmentVariables, 'RATE_LIMIT_PER_MIN' | 'BRIEF_RATE_LIMIT_PER_MIN' | 'INGEST_RATE_LIMIT_PER_MIN'>,
+  env: Pick<AppConfig, 'RATE_LIMIT_PER_MIN' | 'BRIEF_RATE_LIMIT_PER_MIN' | 'INGEST_RATE_LIMIT_PER_MIN'>,
 ): ThrottlerModuleOptions {
   return {
     throttlers: [

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 
-type Timeouts = Pick<EnvironmentVariables, 'HTTP_REQUEST_TIMEOUT_S' | 'HTTP_HEADERS_TIMEOUT_S' | 'HTTP_KEEP_ALIVE_TIMEOUT_S'>;
+type Timeouts = Pick<AppConfig, 'HTTP_REQUEST_TIMEOUT_S' | 'HTTP_HEADERS_TIMEOUT_S' | 'HTTP_KEEP_ALIVE_TIMEOUT_S'>;
 
 /** Node checks request and header deadlines on a timer (30 s by default), not per request. */
 const MAX_CHECK_INTERVAL_MS = 30_000;

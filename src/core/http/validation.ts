@@ -1,7 +1,7 @@
 import { ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 
 /** The one input-validation policy: unknown fields rejected, values transformed, one message per field. */
-export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+const VALIDATION_OPTIONS: ValidationPipeOptions = {
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

@@ -2,9 +2,8 @@ import { BullAdapter } from '@bull-board/api/bullAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { BullBoardModule } from '@bull-board/nestjs';
 import { HttpException, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import type { NextFunction, Request, Response } from 'express';
-import { apiKeys, EnvironmentVariables } from '../config/environment';
+import { apiKeys, AppConfig } from '../config/app-config';
 import { ApiKeyVerifier } from '../http/api-key-verifier';
 import { INGEST_QUEUE } from './queue-names';
 
@@ -21,15 +20,15 @@ function requireApiKey(verifier: ApiKeyVerifier) {
   };
 }
 
-/** Bull Board at /queues, behind the same API keys as the rest (read through the config service). */
+/** Bull Board at /queues, behind the same API keys as the rest. */
 @Module({
   imports: [
     BullBoardModule.forRootAsync({
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => ({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
         route: '/queues',
         adapter: ExpressAdapter,
-        middleware: requireApiKey(new ApiKeyVerifier(apiKeys({ API_KEYS: config.get('API_KEYS', { infer: true }) }))),
+        middleware: requireApiKey(new ApiKeyVerifier(apiKeys(config))),
       }),
     }),
     BullBoardModule.forFeature({ name: INGEST_QUEUE, adapter: BullAdapter }),

@@ -1,7 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 import { RedisKeys } from '../redis/redis-keys';
 import { backoffStrategies } from './backoff';
 import { INGEST_QUEUE } from './queue-names';
@@ -14,16 +13,16 @@ import { INGEST_QUEUE } from './queue-names';
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [ConfigService, RedisKeys],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>, keys: RedisKeys) => ({
-        redis: config.get('REDIS_URL', { infer: true }),
+      inject: [AppConfig, RedisKeys],
+      useFactory: (config: AppConfig, keys: RedisKeys) => ({
+        redis: config.REDIS_URL,
         // Bull spells its keys `<prefix>:<queue>:…` itself; the prefix is the app's one.
         prefix: keys.prefix,
         settings: {
           // A chunk is short work; a worker that died is noticed within about 1.5 lock
           // periods and its chunk re-delivered to another worker (writes are idempotent).
-          lockDuration: config.get('QUEUE_LOCK_MS', { infer: true }),
-          stalledInterval: Math.max(500, Math.floor(config.get('QUEUE_LOCK_MS', { infer: true }) / 2)),
+          lockDuration: config.QUEUE_LOCK_MS,
+          stalledInterval: Math.max(500, Math.floor(config.QUEUE_LOCK_MS / 2)),
           maxStalledCount: 5,
           backoffStrategies,
         },

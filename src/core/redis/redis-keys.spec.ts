@@ -1,4 +1,4 @@
-import { ConfigService } from '@nestjs/config';
+import { validateEnvironment } from '../config/app-config';
 import { RedisKeys, redisKey } from './redis-keys';
 
 describe('redisKey / RedisKeys', () => {
@@ -8,7 +8,7 @@ describe('redisKey / RedisKeys', () => {
   });
 
   it('takes its prefix from QUEUE_PREFIX', () => {
-    const keys = new RedisKeys(new ConfigService({ QUEUE_PREFIX: 'tenant-a' }) as never);
+    const keys = new RedisKeys(validateEnvironment({ QUEUE_PREFIX: 'tenant-a' }));
     expect(keys.prefix).toBe('tenant-a');
     expect(keys.key('brief', 'abc')).toBe('tenant-a:brief:abc');
   });

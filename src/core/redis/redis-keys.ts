@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 
 /** `prefix:part:part…`: the one way a Redis key is spelled, so that no key escapes the prefix. */
 export function redisKey(prefix: string, ...parts: Array<string | number>): string {
@@ -15,8 +14,8 @@ export function redisKey(prefix: string, ...parts: Array<string | number>): stri
 export class RedisKeys {
   readonly prefix: string;
 
-  constructor(config: ConfigService<EnvironmentVariables, true>) {
-    this.prefix = config.get('QUEUE_PREFIX', { infer: true });
+  constructor(config: AppConfig) {
+    this.prefix = config.QUEUE_PREFIX;
   }
 
   key(...parts: Array<string | number>): string {

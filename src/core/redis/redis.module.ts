@@ -1,7 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { ConfigService } from '@nestjs/config';
 import Redis from 'ioredis';
-import { EnvironmentVariables } from '../config/environment';
+import { AppConfig } from '../config/app-config';
 import { CACHE_STORE } from './cache-store';
 import { RedisCacheStore } from './redis-cache-store';
 import { RedisKeys } from './redis-keys';
@@ -27,10 +26,10 @@ class RedisShutdown implements OnApplicationShutdown {
   providers: [
     {
       provide: REDIS_CLIENT,
-      inject: [ConfigService],
-      useFactory: (config: ConfigService<EnvironmentVariables, true>) => {
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
         const logger = new Logger('Redis');
-        const client = new Redis(config.get('REDIS_URL', { infer: true }), {
+        const client = new Redis(config.REDIS_URL, {
           lazyConnect: false,
           // Fail commands fast while Redis is away instead of queueing them forever;
           // callers decide whether that is a 503 or a degraded answer.

@@ -1,12 +1,12 @@
 /** The columns of CSV contract v1. */
-export const REQUIRED_COLUMNS = ['campaignId', 'influencerId', 'likes', 'comments', 'shares', 'views'] as const;
-export const OPTIONAL_COLUMNS = ['postId', 'platform', 'postedAt'] as const;
+const REQUIRED_COLUMNS = ['campaignId', 'influencerId', 'likes', 'comments', 'shares', 'views'] as const;
+const OPTIONAL_COLUMNS = ['postId', 'platform', 'postedAt'] as const;
 export type ColumnName = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 
 const ALL_COLUMNS: readonly ColumnName[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 
 /** `campaignId`, `campaign_id`, ` CampaignID ` all fold to `campaignid`. */
-export function foldHeaderName(raw: string): string {
+function foldHeaderName(raw: string): string {
   return raw
     .replace(/^\uFEFF/, '')
     .trim()
@@ -23,7 +23,7 @@ export interface HeaderLayout {
   width: number;
 }
 
-export type HeaderCheck = { ok: true; layout: HeaderLayout } | { ok: false; missing: ColumnName[]; duplicated: ColumnName[] };
+type HeaderCheck = { ok: true; layout: HeaderLayout } | { ok: false; missing: ColumnName[]; duplicated: ColumnName[] };
 
 export function checkHeader(fields: string[]): HeaderCheck {
   const index: Partial<Record<ColumnName, number>> = {};

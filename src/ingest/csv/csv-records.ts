@@ -203,7 +203,7 @@ function splitUnquoted(text: string): string[] {
   return fields;
 }
 
-export type FieldsResult = { ok: true; fields: string[] } | { ok: false; reason: string };
+type FieldsResult = { ok: true; fields: string[] } | { ok: false; reason: string };
 
 /**
  * Splits one record into fields: fast-csv for RFC 4180 quoting and escaping. A record

@@ -1,11 +1,10 @@
-import type { ConfigService } from '@nestjs/config';
 import type { Request, Response } from 'express';
 import { Writable } from 'node:stream';
-import type { EnvironmentVariables } from '../../core/config/environment';
+import { validateEnvironment } from '../../core/config/app-config';
 import { IngestController } from '../ingest.controller';
 import type { IngestStatusService } from '../ingest-status.service';
 import type { IngestService } from '../ingest.service';
-import type { IngestError } from '../schemas/ingest-job.schema';
+import type { RowError } from './row-validator';
 
 const PAGES = 40;
 const PAGE = 1000;
@@ -35,14 +34,14 @@ class SlowClient extends Writable {
   }
 }
 
-function controllerWith(pages: (fetched: () => void) => AsyncGenerator<IngestError[]>) {
+function controllerWith(pages: (fetched: () => void) => AsyncGenerator<RowError[]>) {
   let fetched = 0;
   const statuses = { errors: () => pages(() => fetched++) } as unknown as IngestStatusService;
-  const config = { get: () => 1024 } as unknown as ConfigService<EnvironmentVariables, true>;
+  const config = validateEnvironment({ INGEST_MAX_BYTES: 1024 });
   return { controller: new IngestController({} as IngestService, statuses, config), fetched: () => fetched };
 }
 
-async function* errorPages(fetched: () => void): AsyncGenerator<IngestError[]> {
+async function* errorPages(fetched: () => void): AsyncGenerator<RowError[]> {
   for (let p = 0; p < PAGES; p++) {
     await Promise.resolve(); // a database round trip
     fetched();
@@ -71,7 +70,7 @@ describe('GET /ingest/:jobId/errors (IngestController.errors)', () => {
       expect(lines).toHaveLength(PAGES * PAGE + 2);
       expect(lines[1]).toBe('2,views,views must be at least 1');
     } else {
-      expect((JSON.parse(res.text) as IngestError[]).map((e) => e.line)).toEqual(Array.from({ length: PAGES * PAGE }, (_, i) => i + 2));
+      expect((JSON.parse(res.text) as RowError[]).map((e) => e.line)).toEqual(Array.from({ length: PAGES * PAGE }, (_, i) => i + 2));
     }
   });
 

@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
-import type { IngestError } from '../schemas/ingest-job.schema';
+import type { RowError } from './row-validator';
 
-export type ErrorReportFormat = 'csv' | 'json';
+type ErrorReportFormat = 'csv' | 'json';
 
 function csvCell(v: string | null): string {
   const s = v ?? '';
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function* reportText(pages: AsyncIterable<IngestError[]>, format: ErrorReportFormat): AsyncGenerator<string> {
+async function* reportText(pages: AsyncIterable<RowError[]>, format: ErrorReportFormat): AsyncGenerator<string> {
   yield format === 'csv' ? 'line,column,reason\n' : '[';
   let first = true;
   for await (const page of pages) {
@@ -30,6 +30,6 @@ async function* reportText(pages: AsyncIterable<IngestError[]>, format: ErrorRep
  * object one: its buffer then holds about one page, so the next page is read from the
  * database only once the client has taken the previous one.
  */
-export function errorReport(pages: AsyncIterable<IngestError[]>, format: ErrorReportFormat): Readable {
+export function errorReport(pages: AsyncIterable<RowError[]>, format: ErrorReportFormat): Readable {
   return Readable.from(reportText(pages, format), { objectMode: false });
 }

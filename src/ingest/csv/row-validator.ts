@@ -25,7 +25,7 @@ export interface EngagementRow {
   views: number;
 }
 
-export type RowResult = { ok: true; row: EngagementRow } | { ok: false; errors: RowError[] };
+type RowResult = { ok: true; row: EngagementRow } | { ok: false; errors: RowError[] };
 
 const MAX_ID_LENGTH = 200;
 const CONTROL_CHARS = /\p{Cc}/u; // U+0000-U+001F and U+007F-U+009F
@@ -241,7 +241,7 @@ export function validateRow(fields: string[], layout: HeaderLayout, line: number
   return { ok: true, row };
 }
 
-export type RecordOutcome = { kind: 'blank' } | { kind: 'row'; row: EngagementRow } | { kind: 'rejected'; errors: RowError[] };
+type RecordOutcome = { kind: 'blank' } | { kind: 'row'; row: EngagementRow } | { kind: 'rejected'; errors: RowError[] };
 
 /** One data record of the file, from its raw text to an accepted row, a rejection or nothing (blank line). */
 export function classifyRecord(record: { line: number; text: string; error?: string }, layout: HeaderLayout): RecordOutcome {

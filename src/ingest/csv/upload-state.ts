@@ -1,5 +1,5 @@
-import { ERRORS_IN_STATUS, IngestError } from '../schemas/ingest-job.schema';
-import { EngagementRow } from './row-validator';
+import { ERRORS_IN_STATUS } from '../schemas/ingest-job.schema';
+import { EngagementRow, RowError } from './row-validator';
 
 /**
  * A copy of `s` that shares no memory with it. A field cut from the input is a V8 sliced
@@ -25,11 +25,11 @@ export class UploadState {
   errorsNotStored = 0;
   private errorsStored = 0;
   private readonly campaigns = new Set<string>();
-  readonly firstErrors: IngestError[] = [];
-  pendingErrors: IngestError[] = [];
+  readonly firstErrors: RowError[] = [];
+  pendingErrors: RowError[] = [];
 
   constructor(
-    readonly uploadId: string,
+    readonly jobId: string,
     private readonly maxStoredErrors = Infinity,
   ) {}
 
@@ -38,7 +38,7 @@ export class UploadState {
     this.rowsAccepted++;
   }
 
-  reject(errors: IngestError[]) {
+  reject(errors: RowError[]) {
     this.rowsTotal++;
     this.rowsRejected++;
     for (const e of errors) {

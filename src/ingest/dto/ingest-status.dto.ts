@@ -1,21 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { RowError } from '../csv/row-validator';
+import { INGEST_STATUSES, type IngestAccepted, type IngestStatus, type IngestStatusReport } from '../job-status';
 
-export class IngestAcceptedDto {
+// Swagger's view of the shapes in job-status.ts and RowError: `implements` keeps them in step.
+
+export class IngestAcceptedDto implements IngestAccepted {
   @ApiProperty({ example: '0f8c1b3e-2b7a-4c1e-9a55-3f0c8e9d2a11' }) jobId!: string;
   @ApiProperty({ example: 'queued' }) status!: 'queued';
   @ApiProperty({ example: '/ingest/0f8c1b3e-2b7a-4c1e-9a55-3f0c8e9d2a11' }) statusUrl!: string;
 }
 
-export class IngestErrorDto {
+export class IngestErrorDto implements RowError {
   @ApiProperty({ example: 17, description: 'Physical line, 1-based; the header is line 1' }) line!: number;
   @ApiProperty({ example: 'views', nullable: true, type: String, description: 'null when the row as a whole is wrong' }) column!:
     string | null;
   @ApiProperty({ example: 'views must be at least 1 (0 views make the engagement rate undefined)' }) reason!: string;
 }
 
-export class IngestStatusDto {
+export class IngestStatusDto implements IngestStatusReport {
   @ApiProperty() jobId!: string;
-  @ApiProperty({ enum: ['queued', 'processing', 'completed', 'failed'] }) status!: string;
+  @ApiProperty({ enum: INGEST_STATUSES }) status!: IngestStatus;
   @ApiPropertyOptional() filename?: string;
   @ApiProperty({ description: 'Non-blank data rows = rowsAccepted + rowsRejected' }) rowsTotal!: number;
   @ApiProperty() rowsAccepted!: number;

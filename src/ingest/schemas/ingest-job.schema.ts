@@ -1,19 +1,13 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-
-export type IngestStatus = 'queued' | 'processing' | 'completed' | 'failed';
-
-export class IngestError {
-  line!: number;
-  column!: string | null;
-  reason!: string;
-}
+import type { RowError } from '../csv/row-validator';
+import type { IngestStatus } from '../job-status';
 
 /** One upload: its counts, its state and the first rejected rows. */
 @Schema({ collection: 'ingest_jobs', versionKey: false })
 export class IngestJob {
   @Prop({ type: String, required: true }) _id!: string;
   @Prop({ required: true }) uploadSeq!: number;
-  @Prop({ required: true }) status!: IngestStatus;
+  @Prop({ type: String, required: true }) status!: IngestStatus;
   @Prop() filename?: string;
   @Prop({ default: 0 }) rowsTotal!: number;
   @Prop({ default: 0 }) rowsAccepted!: number;
@@ -32,7 +26,7 @@ export class IngestJob {
   @Prop() heartbeatAt?: Date;
   /** Distinct campaigns the upload touched. */
   @Prop({ default: 0 }) campaignCount!: number;
-  @Prop({ type: [Object], default: [] }) firstErrors!: IngestError[];
+  @Prop({ type: [Object], default: [] }) firstErrors!: RowError[];
   @Prop({ default: 0 }) errorPages!: number;
   /** Errors past INGEST_MAX_STORED_ERRORS: counted, not in the pages (absent on older jobs). */
   @Prop({ default: 0 }) errorsNotStored?: number;
@@ -43,11 +37,11 @@ export class IngestJob {
 }
 export const IngestJobSchema = SchemaFactory.createForClass(IngestJob);
 
-/** Rejected rows in pages of ERROR_PAGE_SIZE, `_id` = `<uploadId>:<page>`. */
+/** Rejected rows in pages of ERROR_PAGE_SIZE, `_id` = `<jobId>:<page>`. */
 @Schema({ collection: 'ingest_error_pages', versionKey: false, suppressReservedKeysWarning: true })
 export class IngestErrorPage {
   @Prop({ type: String, required: true }) _id!: string;
-  @Prop({ type: [Object], required: true }) errors!: IngestError[];
+  @Prop({ type: [Object], required: true }) errors!: RowError[];
 }
 export const IngestErrorPageSchema = SchemaFactory.createForClass(IngestErrorPage);
 

@@ -1,7 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync, ValidationError } from 'class-validator';
 
-export const APP_ROLES = ['api', 'worker', 'all'] as const;
+const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
@@ -9,9 +9,11 @@ const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 's
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up:
- * an invalid value stops the process with a message naming the variable.
+ * an invalid value stops the process with a message naming the variable. Also the
+ * injection token of the validated settings (AppConfigModule): services take
+ * `config: AppConfig` and read `config.INGEST_CHUNK_ROWS`.
  */
-export class EnvironmentVariables {
+export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -245,8 +247,8 @@ function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` }));
 }
 
-export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVariables {
-  const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
+  const env = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     throw new Error(`Invalid environment: ${describe(errors).join('; ')}`);
@@ -254,7 +256,7 @@ export function validateEnvironment(raw: Record<string, unknown>): EnvironmentVa
   return env;
 }
 
-export function apiKeys(env: Pick<EnvironmentVariables, 'API_KEYS'>): string[] {
+export function apiKeys(env: Pick<AppConfig, 'API_KEYS'>): string[] {
   return (env.API_KEYS ?? '')
     .split(',')
     .map((k) => k.trim())
