@@ -6,8 +6,6 @@ import { RedisCacheStore } from './redis-cache-store';
 import { RedisKeys } from './redis-keys';
 import { REDIS_CLIENT } from './redis.tokens';
 
-export { REDIS_CLIENT };
-
 @Injectable()
 class RedisShutdown implements OnApplicationShutdown {
   constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
