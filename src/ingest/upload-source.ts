@@ -66,6 +66,10 @@ export function openUpload(req: Request, maxBytes: number): Promise<UploadSource
         return;
       }
       found = true;
+      // The reader starts on a later tick: a body that was already in (a truncated one, say)
+      // may fail the stream before then, and an 'error' nobody listens to kills the process.
+      // Iterating an errored stream still throws its error, so nothing is lost by this.
+      file.on('error', () => undefined);
       // A multipart error after this point surfaces through the file stream.
       bb.on('error', (err: Error) => file.destroy(new BadRequestException(`Malformed multipart request: ${err.message}`)));
       resolve({ filename: info.filename, body: limitBytes(multipartFile(file), maxBytes) });
