@@ -38,6 +38,29 @@ describe('CampaignTotalsService', () => {
     expect(unpackChanges(docs[0])).toEqual([sums('c1', 'a', 3, 30, 2), sums('c1', 'b', 5, 5, 0)]);
   });
 
+  it('stages nothing for a newer version with the same figures (a file uploaded again)', async () => {
+    const { sut, changes } = await setUp();
+    await sut.stageChunk('u1', 0, [{ ...sums('c1', 'a', 0, 0), posts: 0 }, sums('c2', 'b', 0, 0)], TEST_SESSION);
+    const [docs] = changes.add.mock.calls[0];
+    expect(docs.flatMap(unpackChanges)).toEqual([sums('c2', 'b', 0, 0)]);
+  });
+
+  it('stops folding at the first failed bucket, once the buckets under way have finished', async () => {
+    const { sut, changes } = await setUp();
+    let slowBucketDone = false;
+    changes.notApplied.mockImplementation(async (_u, bucket) => {
+      if (bucket === 0) throw new Error('write conflict');
+      if (bucket === 1) {
+        await new Promise((r) => setTimeout(r, 20));
+        slowBucketDone = true;
+      }
+      return [];
+    });
+    await expect(sut.applyUpload('u1')).rejects.toThrow('write conflict');
+    expect(slowBucketDone).toBe(true);
+    expect(changes.notApplied.mock.calls.length).toBeLessThan(32);
+  });
+
   it('packs changes losslessly, negative and large figures too', () => {
     const big = { campaignId: 'c\u00e9', influencerId: 'i:1', likes: -7, comments: 2 ** 53 - 1, shares: 0, views: -1e9, posts: 1 };
     const doc = packChanges('u1:00:0', [big]);
