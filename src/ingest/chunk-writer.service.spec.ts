@@ -42,6 +42,38 @@ async function setUp(existing: StoredVersion[] = [], chunksTotal: number | null 
 }
 
 describe('ChunkWriterService', () => {
+  it('stores the optional fields a row has and leaves out those it lacks', async () => {
+    const { sut, rows } = await setUp();
+    const full: PackedRow = [2, 'k1', 'c1', 'i1', 'p1', 'tiktok', '2024-05-01T12:30:00.000Z', 10, 1, 0, 100];
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [full, row(3, 'k2', 4)] });
+    const [docs] = rows.insert.mock.calls[0];
+    expect(docs[0]).toEqual({
+      _id: 'k1',
+      uploadSeq: 5,
+      line: 2,
+      campaignId: 'c1',
+      influencerId: 'i1',
+      postId: 'p1',
+      platform: 'tiktok',
+      postedAt: new Date('2024-05-01T12:30:00.000Z'),
+      likes: 10,
+      comments: 1,
+      shares: 0,
+      views: 100,
+    });
+    expect(Object.keys(docs[1]).sort()).toEqual([
+      '_id',
+      'campaignId',
+      'comments',
+      'influencerId',
+      'likes',
+      'line',
+      'shares',
+      'uploadSeq',
+      'views',
+    ]);
+  });
+
   it('inserts new keys and stages what they add to their creator, all in one transaction', async () => {
     const { sut, rows, totals } = await setUp();
     await sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 10), row(3, 'k2', 4, 50, 'i2')] });
