@@ -19,8 +19,8 @@ export function bucketOf(campaignId: string): number {
  * Buckets folded at once. Each bucket is its own transaction over its own campaigns, so
  * they never conflict with each other; overlapping them keeps the database's cores busy
  * while a bucket waits on a round trip. Measured (10k rows into 1,000 campaigns): the
- * fold of a 1M-row database 1.5–1.7 s → 0.67–0.72 s with 4, of an empty one 0.76 → 0.6 s;
- * 8 gained nothing more.
+ * fold of a 1M-row database 1.5–1.7 s → 0.7–1.3 s with 4, of an empty one 0.76 → 0.6 s;
+ * 8 gained nothing more (docs/data-model.md).
  */
 const FOLD_LANES = 4;
 
