@@ -80,18 +80,22 @@ export class CampaignTotalsService {
    */
   async applyUpload(jobId: string): Promise<{ campaigns: number }> {
     const buckets = Array.from({ length: BUCKETS }, (_, b) => b);
-    const outcomes: PromiseSettledResult<number>[] = [];
+    let campaigns = 0;
+    let failure: { reason: unknown } | undefined;
     const lane = async () => {
-      for (let b = buckets.shift(); b !== undefined; b = buckets.shift()) {
-        const [outcome] = await Promise.allSettled([this.applyBucket(jobId, b)]);
-        outcomes.push(outcome);
-        if (outcome.status === 'rejected') buckets.length = 0;
+      for (let b = buckets.shift(); b !== undefined && !failure; b = buckets.shift()) {
+        try {
+          // Not `campaigns += await …`: that reads the sum before the wait, losing other lanes' counts.
+          const applied = await this.applyBucket(jobId, b);
+          campaigns += applied;
+        } catch (reason) {
+          failure ??= { reason };
+        }
       }
     };
     await Promise.all(Array.from({ length: FOLD_LANES }, lane));
-    const failed = outcomes.find((o) => o.status === 'rejected');
-    if (failed) throw failed.reason;
-    return { campaigns: outcomes.reduce((n, o) => n + (o.status === 'fulfilled' ? o.value : 0), 0) };
+    if (failure) throw failure.reason;
+    return { campaigns };
   }
 
   private async applyBucket(jobId: string, bucket: number): Promise<number> {

