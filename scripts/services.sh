@@ -10,7 +10,7 @@
 #
 # A service whose URL is already set (MONGODB_URI, REDIS_URL) is left alone: the script
 # neither builds nor starts it. Everything it starts listens on 127.0.0.1 and keeps its data
-# under .local/ (ignored by git). Production runs MongoDB 7 (docker-compose.yml); why the
+# under .local/ (ignored by git). Production runs MongoDB 8.0 (docker-compose.yml); why the
 # local server is secantus-mdb is in docs/database.md.
 set -euo pipefail
 
@@ -95,7 +95,8 @@ up_database() {
     >"$LOCAL/log/mongo.log" 2>&1 &
   echo $! > "$pid"
   wait_port mongo "$MONGO_PORT" "$pid"
-  node "$ROOT/scripts/database-settings.mjs" "mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true" ||
+  # On the project's Node, with its driver (a subshell: the caller's PATH stays as it was).
+  (source "$ROOT/scripts/runtime.sh" && node "$ROOT/scripts/database-settings.mjs" "mongodb://127.0.0.1:$MONGO_PORT/?directConnection=true") ||
     die "could not apply the server parameters of scripts/database-settings.mjs"
 }
 

@@ -4,6 +4,7 @@
 # started are stopped when it ends; services that were already running are left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/runtime.sh
 if ! bash scripts/services.sh running; then
   # Set before `up`, so a start that fails half-way stops what it did start; `down` stops
   # only what services.sh started (never a service given by URL). The exit status stays
