@@ -3,7 +3,7 @@ import { isolatedMongoUri } from '../support/test-app';
 
 /**
  * The MongoDB behaviours the app's writes and reads are built on, checked against whatever
- * server MONGODB_URI names: secantus-mdb locally, MongoDB 7 in production. Each test asserts
+ * server MONGODB_URI names: secantus-mdb locally, MongoDB 8.0 in production. Each test asserts
  * what MongoDB does; a server that does otherwise fails here, by name, rather than as a
  * wrong ranking somewhere in the ingest suites.
  */
@@ -132,7 +132,7 @@ describe('the database engine behaves as MongoDB where the app relies on it', ()
     );
     const query = () => totals.find({ campaignId: 'c1' }).sort({ engagementRate: -1, influencerId: 1 });
     const plan = (await query().explain('queryPlanner')) as { queryPlanner: { winningPlan: unknown } };
-    // Walked rather than read at one path: MongoDB 7 nests the tree under winningPlan.queryPlan when SBE runs the query.
+    // Walked rather than read at one path: MongoDB 7 and later nest the tree under winningPlan.queryPlan when SBE runs the query.
     const stages: Array<{ stage?: string; indexName?: string }> = [];
     const walk = (node: unknown) => {
       if (!node || typeof node !== 'object') return;
