@@ -1,5 +1,5 @@
-// Unit tests live beside the code (src/**/*.spec.ts), the unit-test harness's own beside it (test/support);
-// e2e tests under test/ talk to real services.
+// Unit tests live beside the code (src/**/*.spec.ts), the repositories' among them on the real database and
+// Redis (*.repository.spec.ts); the unit-test harness's own under test/support; e2e tests under test/.
 module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'json', 'ts'],
