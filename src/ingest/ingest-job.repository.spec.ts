@@ -34,12 +34,18 @@ describe('IngestJobRepository (real database)', () => {
   beforeEach(() => Promise.all(['ingest_jobs', 'ingest_error_pages', 'counters'].map((c) => db.collection(c).deleteMany({}))));
 
   describe('nextUploadSeq', () => {
-    it('numbers uploads from 1 upwards, each caller its own number even when they race to create the counter', async () => {
+    it('numbers uploads from 1 upwards, each caller its own number, callers racing too', async () => {
+      expect([await repo.nextUploadSeq(), await repo.nextUploadSeq()]).toEqual([1, 2]);
       const seqs = await Promise.all(Array.from({ length: 20 }, () => repo.nextUploadSeq()));
       expect(new Set(seqs).size).toBe(20);
-      expect(Math.min(...seqs)).toBe(1);
-      const next = await repo.nextUploadSeq();
-      expect(next).toBeGreaterThan(Math.max(...seqs));
+      expect(Math.min(...seqs)).toBeGreaterThan(2);
+      expect(await repo.nextUploadSeq()).toBeGreaterThan(Math.max(...seqs));
+    });
+
+    it('gives each of several callers racing to create the counter its own number', async () => {
+      const seqs = await Promise.all(Array.from({ length: 20 }, () => repo.nextUploadSeq()));
+      expect(new Set(seqs).size).toBe(20);
+      expect(seqs.every((n) => Number.isSafeInteger(n) && n >= 1)).toBe(true);
     });
 
     it('refuses to count past 2^53 - 1, where versions would no longer compare exactly', async () => {
