@@ -31,8 +31,8 @@ function notSetUp(what: string, how: string): never {
 }
 
 /**
- * Reads that look for optional protocols (a thenable, a matcher, pretty-format's plugins, Nest's
- * hooks) are not uses of the collaborator: they answer undefined, as on a plain object.
+ * Reads that look for optional protocols (a thenable, a matcher, pretty-format's and
+ * util.inspect's hooks) are not uses of the collaborator: they answer undefined, as on a plain object.
  */
 const PROBES = new Set(['then', 'asymmetricMatch', 'toJSON', 'nodeType', 'tagName', '$$typeof', 'inspect']);
 const isProbe = (prop: string) => PROBES.has(prop) || prop.startsWith('@@');
