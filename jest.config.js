@@ -1,8 +1,9 @@
-// Unit tests live beside the code (src/**/*.spec.ts); e2e tests under test/ talk to real services.
+// Unit tests live beside the code (src/**/*.spec.ts), the repositories' among them on the real database and
+// Redis (*.repository.spec.ts); the unit-test harness's own under test/support; e2e tests under test/.
 module.exports = {
   rootDir: '.',
   moduleFileExtensions: ['js', 'json', 'ts'],
-  testRegex: '(src/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
+  testRegex: '(src/.*\\.spec|test/support/.*\\.spec|test/.*\\.e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testEnvironment: 'node',
   testTimeout: 60000,

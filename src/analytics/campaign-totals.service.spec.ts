@@ -16,21 +16,30 @@ const sums = (campaignId: string, influencerId: string, likes: number, views: nu
   posts,
 });
 
-async function setUp(pending: PendingChange[] = [], stored: InfluencerTotals[] = []) {
+async function setUp() {
   const { sut, mocks } = await newTestService(CampaignTotalsService);
-  const repo = mocks(CampaignTotalsRepository);
-  const changes = mocks(PendingChangesRepository);
+  return { sut, repo: mocks(CampaignTotalsRepository), changes: mocks(PendingChangesRepository), cache: mocks(RankingCache) };
+}
+
+/** An upload whose staged changes (all of campaign c1) are `pending`, over the `stored` totals: what folding it reads and writes. */
+async function setUpFold(pending: PendingChange[], stored: InfluencerTotals[] = []) {
+  const s = await setUp();
   const b = bucketOf('c1');
-  changes.notApplied.mockImplementation(async (_u, bucket) => (bucket === b ? pending : []));
-  changes.appliedCampaigns.mockImplementation(async (_u, bucket) => (bucket === b && pending.length > 0 ? ['c1'] : []));
-  repo.totalsByIds.mockResolvedValue(stored);
-  repo.summariesByIds.mockResolvedValue(stored.length ? [{ _id: 'c1', influencers: 1, posts: 2, updatedAt: new Date(0) }] : []);
-  return { sut, repo, changes, cache: mocks(RankingCache) };
+  s.changes.notApplied.mockImplementation(async (_u, bucket) => (bucket === b ? pending : []));
+  s.changes.appliedCampaigns.mockImplementation(async (_u, bucket) => (bucket === b && pending.length > 0 ? ['c1'] : []));
+  s.changes.markApplied.mockResolvedValue(undefined);
+  s.changes.dropApplied.mockResolvedValue(undefined);
+  s.repo.totalsByIds.mockResolvedValue(stored);
+  s.repo.summariesByIds.mockResolvedValue(stored.length ? [{ _id: 'c1', influencers: 1, posts: 2, updatedAt: new Date(0) }] : []);
+  s.repo.save.mockResolvedValue(undefined);
+  s.cache.invalidate.mockResolvedValue(undefined);
+  return s;
 }
 
 describe('CampaignTotalsService', () => {
   it("stages a chunk's changes summed per creator, one document per bucket of campaigns", async () => {
     const { sut, changes } = await setUp();
+    changes.add.mockResolvedValue(undefined);
     await sut.stageChunk('u1', 4, [sums('c1', 'a', 1, 10), sums('c1', 'a', 2, 20), sums('c1', 'b', 5, 5, 0)], TEST_SESSION);
     const [docs, session] = changes.add.mock.calls[0];
     expect(session).toBe(TEST_SESSION);
@@ -40,6 +49,7 @@ describe('CampaignTotalsService', () => {
 
   it('stages nothing for a newer version with the same figures (a file uploaded again)', async () => {
     const { sut, changes } = await setUp();
+    changes.add.mockResolvedValue(undefined);
     await sut.stageChunk('u1', 0, [{ ...sums('c1', 'a', 0, 0), posts: 0 }, sums('c2', 'b', 0, 0)], TEST_SESSION);
     const [docs] = changes.add.mock.calls[0];
     expect(docs.flatMap(unpackChanges)).toEqual([sums('c2', 'b', 0, 0)]);
@@ -56,6 +66,7 @@ describe('CampaignTotalsService', () => {
       }
       return [];
     });
+    changes.appliedCampaigns.mockResolvedValue([]);
     await expect(sut.applyUpload('u1')).rejects.toThrow('write conflict');
     expect(slowBucketDone).toBe(true);
     expect(changes.notApplied.mock.calls.length).toBeLessThan(32);
@@ -73,7 +84,7 @@ describe('CampaignTotalsService', () => {
   it('adds staged changes to stored totals, creates new creators, keeps the campaign summary, then invalidates', async () => {
     const known: InfluencerTotals = { _id: 'c1\u0001a', ...sums('c1', 'a', 10, 100, 2), engagementRate: 0.1 };
     const pending = [packChanges('u1:x:0', [{ ...sums('c1', 'a', 5, -50), posts: 0 }]), packChanges('u1:x:1', [sums('c1', 'b', 1, 4)])];
-    const { sut, repo, changes, cache } = await setUp(pending, [known]);
+    const { sut, repo, changes, cache } = await setUpFold(pending, [known]);
     expect(await sut.applyUpload('u1')).toEqual({ campaigns: 1 });
     const [totals, summaries, session] = repo.save.mock.calls[0];
     expect(session).toBe(TEST_SESSION);
@@ -86,7 +97,7 @@ describe('CampaignTotalsService', () => {
   });
 
   it('keeps applied changes until their rankings are invalidated, so a retry invalidates without adding again', async () => {
-    const { sut, repo, changes, cache } = await setUp([packChanges('u1:x:0', [sums('c1', 'a', 1, 1)])]);
+    const { sut, repo, changes, cache } = await setUpFold([packChanges('u1:x:0', [sums('c1', 'a', 1, 1)])]);
     cache.invalidate.mockRejectedValueOnce(new Error('Redis down'));
     await expect(sut.applyUpload('u1')).rejects.toThrow('Redis down');
     expect(changes.dropApplied).not.toHaveBeenCalled();

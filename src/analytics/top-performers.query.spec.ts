@@ -39,6 +39,7 @@ describe('TopPerformersQuery.top', () => {
     cache.get.mockResolvedValue({ version: '7', rows: undefined, ticket: 3 });
     const rows = [row('a', 0.5)];
     repository.top.mockResolvedValue(rows);
+    cache.fill.mockReturnValue(undefined);
     expect((await sut.top('c1', 10)).map((r) => r.influencerId)).toEqual(['a']);
     expect(repository.top).toHaveBeenCalledWith('c1', 10);
     expect(cache.fill).toHaveBeenCalledWith({ version: '7', rows: undefined, ticket: 3 }, 'c1', 10, rows);

@@ -17,9 +17,9 @@ const DEADLINE = 1_900_000_000_000;
 
 async function setUp(llm: { configured: boolean; model?: string }) {
   const { sut, mocks } = await newTestService(BriefService);
-  // The harness automocks classes only: the tools are interfaces behind symbol tokens, injected
-  // as empty objects, so they get their methods here. Its `configured` getter would be a
-  // (truthy) jest.fn, so the LLM client's state is set explicitly too.
+  // The tools are interfaces behind symbol tokens: the harness cannot list their methods, so
+  // they get them here. The LLM client's `configured` getter and `model` field are no methods:
+  // they are assigned (read unassigned, they fail the test).
   const tools = {
     trends: jest.fn().mockResolvedValue(TRENDS),
     classify: jest.fn().mockResolvedValue(PERSONA),
@@ -29,9 +29,10 @@ async function setUp(llm: { configured: boolean; model?: string }) {
   Object.assign(sut['personas'], { classify: tools.classify });
   Object.assign(sut['angles'], { direction: tools.direction });
   const client = Object.assign(mocks(LlmClient), llm);
-  client.complete.mockResolvedValue(WRITTEN);
   const offline = mocks(OfflineBriefComposer);
-  offline.compose.mockReturnValue(WRITTEN);
+  // Only the writer this configuration uses: a call to the other one fails the test.
+  if (llm.configured) client.complete.mockResolvedValue(WRITTEN);
+  else offline.compose.mockReturnValue(WRITTEN);
   return { sut, tools, llm: client, offline };
 }
 

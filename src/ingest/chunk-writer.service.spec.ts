@@ -31,14 +31,15 @@ const stored = (key: string, uploadSeq: number, line: number, likes: number, vie
 
 async function setUp(existing: StoredVersion[] = [], chunksTotal: number | null = null) {
   const { sut, mocks } = await newTestService(ChunkWriterService);
-  mocks(EngagementRowsRepository).versionsOf.mockResolvedValue(new Map(existing.map((v) => [v._id, v])));
+  // What every write of a chunk does: read the stored versions, write, stage, settle.
+  const rows = mocks(EngagementRowsRepository);
+  rows.versionsOf.mockResolvedValue(new Map(existing.map((v) => [v._id, v])));
+  rows.insert.mockResolvedValue(undefined);
+  rows.replace.mockResolvedValue(undefined);
+  const totals = mocks(CampaignTotalsService);
+  totals.stageChunk.mockResolvedValue(undefined);
   mocks(IngestProgressRepository).chunkDone.mockResolvedValue({ chunksDone: 1, chunksTotal });
-  return {
-    sut,
-    rows: mocks(EngagementRowsRepository),
-    totals: mocks(CampaignTotalsService),
-    queue: mocks(IngestQueue),
-  };
+  return { sut, rows, totals, queue: mocks(IngestQueue) };
 }
 
 describe('ChunkWriterService', () => {
@@ -121,6 +122,7 @@ describe('ChunkWriterService', () => {
     await early.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
     expect(early.queue.addFinalize).not.toHaveBeenCalled();
     const last = await setUp([], 1);
+    last.queue.addFinalize.mockResolvedValue(undefined);
     await last.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
     expect(last.queue.addFinalize).toHaveBeenCalledWith('u1');
   });

@@ -16,6 +16,8 @@ async function setUp(job: Partial<IngestJob> | null, live: { failureReason?: str
 describe('FinalizeService', () => {
   it("folds the upload's staged changes into the totals, then completes the job with the rows written", async () => {
     const { sut, jobs, progress, totals } = await setUp({});
+    jobs.finish.mockResolvedValue(undefined);
+    progress.clear.mockResolvedValue(undefined);
     await sut.finalize('u1');
     expect(totals.applyUpload).toHaveBeenCalledWith('u1');
     expect(jobs.finish).toHaveBeenCalledWith('u1', expect.objectContaining({ status: 'completed', rowsWritten: 7 }));
@@ -24,7 +26,9 @@ describe('FinalizeService', () => {
   });
 
   it('ends the job failed, with the reason, when a chunk gave up (what landed is still folded in)', async () => {
-    const { sut, jobs, totals } = await setUp({}, { failureReason: 'chunk 3 could not be written' });
+    const { sut, jobs, progress, totals } = await setUp({}, { failureReason: 'chunk 3 could not be written' });
+    jobs.finish.mockResolvedValue(undefined);
+    progress.clear.mockResolvedValue(undefined);
     await sut.finalize('u1');
     expect(totals.applyUpload).toHaveBeenCalled();
     expect(jobs.finish).toHaveBeenCalledWith(
@@ -48,7 +52,9 @@ describe('FinalizeService', () => {
   });
 
   it('gives up: the job ends failed with the reason instead of staying processing', async () => {
-    const { sut, jobs } = await setUp({});
+    const { sut, jobs, progress } = await setUp({});
+    jobs.finish.mockResolvedValue(undefined);
+    progress.clear.mockResolvedValue(undefined);
     await sut.giveUp('u1', 'database unavailable');
     expect(jobs.finish).toHaveBeenCalledWith(
       'u1',

@@ -6,14 +6,15 @@ import { IngestQueue } from './ingest-queue';
 import { IngestReaper } from './ingest-reaper';
 import { IngestJob } from './schemas/ingest-job.schema';
 
-async function setUp(job: Partial<IngestJob>, left = { chunks: 0, finalize: false }, chunksDone = 0) {
+/** A sweep that finds `job` quiet with `left` of its work on the queue and, when given, `chunksDone` of its chunks written. */
+async function setUp(job: Partial<IngestJob>, left = { chunks: 0, finalize: false }, chunksDone?: number) {
   const { sut, mocks } = await newTestService(IngestReaper, { config: { INGEST_STALL_TIMEOUT_S: 120, INGEST_REAPER_INTERVAL_S: 30 } });
   const full = { _id: 'u1', status: 'processing', chunksTotal: null, chunksQueued: 0, ...job } as IngestJob;
   const jobs = mocks(IngestJobRepository);
   jobs.quietUnfinished.mockResolvedValue([full]);
-  jobs.find.mockResolvedValue(full);
   mocks(IngestQueue).unfinishedWork.mockResolvedValue(left);
-  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, chunksTotal: null, rowsWritten: 0 });
+  if (chunksDone !== undefined)
+    mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, chunksTotal: null, rowsWritten: 0 });
   mocks(CampaignTotalsService).uploadsWithPendingChanges.mockResolvedValue([]);
   return { sut, jobs, queue: mocks(IngestQueue), totals: mocks(CampaignTotalsService) };
 }
@@ -29,6 +30,8 @@ describe('IngestReaper', () => {
 
   it('ends an upload whose API went quiet mid-read: failed with the reason, what landed finalized', async () => {
     const { sut, jobs, queue } = await setUp({ chunksTotal: null, chunksQueued: 3 }, { chunks: 0, finalize: false }, 3);
+    jobs.recordFailure.mockResolvedValue(undefined);
+    queue.addFinalize.mockResolvedValue(undefined);
     await sut.sweep();
     expect(queue.unfinishedWork).toHaveBeenCalledWith('u1', 3);
     expect(jobs.recordFailure).toHaveBeenCalledWith('u1', expect.stringMatching(/stopped while its file was being read/));
@@ -37,6 +40,8 @@ describe('IngestReaper', () => {
 
   it('fails an upload whose chunk jobs vanished unwritten, naming how many', async () => {
     const { sut, jobs, queue } = await setUp({ chunksTotal: 5 }, { chunks: 0, finalize: false }, 3);
+    jobs.recordFailure.mockResolvedValue(undefined);
+    queue.addFinalize.mockResolvedValue(undefined);
     await sut.sweep();
     expect(jobs.recordFailure).toHaveBeenCalledWith('u1', expect.stringMatching(/^2 of 5 chunk/));
     expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
@@ -44,6 +49,7 @@ describe('IngestReaper', () => {
 
   it('finalizes an upload whose chunks all landed but whose finalize was never enqueued, without failing it', async () => {
     const { sut, jobs, queue } = await setUp({ chunksTotal: 5 }, { chunks: 0, finalize: false }, 5);
+    queue.addFinalize.mockResolvedValue(undefined);
     await sut.sweep();
     expect(jobs.recordFailure).not.toHaveBeenCalled();
     expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
@@ -53,6 +59,8 @@ describe('IngestReaper', () => {
     const { sut, jobs, queue, totals } = await setUp({ status: 'failed' });
     jobs.quietUnfinished.mockResolvedValue([]);
     totals.uploadsWithPendingChanges.mockResolvedValue(['u1']);
+    jobs.find.mockResolvedValue({ _id: 'u1', status: 'failed' } as IngestJob);
+    queue.addFinalize.mockResolvedValue(undefined);
     await sut.sweep();
     expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
   });

@@ -25,12 +25,15 @@ describe('IngestProcessor', () => {
 
   it('fails the upload when a chunk is out of attempts, naming its lines', async () => {
     const { sut, writer } = await setUp();
+    writer.giveUp.mockResolvedValue(undefined);
     await sut.onFailed(job('chunk', true, 25), new Error('database unavailable'));
     expect(writer.giveUp).toHaveBeenCalledWith('u1', 3, expect.stringMatching(/chunk 3 \(lines 2–9\).*database unavailable/));
   });
 
   it('fails the upload when Bull failed a job for stalling, whose attempt count did not move', async () => {
     const { sut, writer, finalizer } = await setUp();
+    writer.giveUp.mockResolvedValue(undefined);
+    finalizer.giveUp.mockResolvedValue(undefined);
     await sut.onFailed(job('chunk', true, 0), new Error('job stalled more than allowable limit'));
     await sut.onFailed(job('finalize', true, 0), new Error('job stalled more than allowable limit'));
     expect(writer.giveUp).toHaveBeenCalledWith('u1', 3, expect.stringContaining('stalled'));

@@ -15,12 +15,19 @@ async function setUp() {
   const { sut, mocks } = await newTestService(IngestService, {
     config: { INGEST_CHUNK_ROWS: 10, INGEST_MAX_STORED_ERRORS: 100, INGEST_STALL_TIMEOUT_S: 120 },
   });
+  // What reading every file below does: create the job, record and queue each chunk, save the summary.
   const jobs = mocks(IngestJobRepository);
   jobs.nextUploadSeq.mockResolvedValue(7);
+  jobs.create.mockResolvedValue(undefined);
+  jobs.chunkQueued.mockResolvedValue(undefined);
+  jobs.saveSummary.mockResolvedValue(undefined);
   const progress = mocks(IngestProgressRepository);
   progress.recordKeys.mockImplementation(async (_id, keys) => keys.length);
+  progress.dropKeys.mockResolvedValue(undefined);
   progress.setChunksTotal.mockResolvedValue(0);
-  return { sut, jobs, progress, queue: mocks(IngestQueue) };
+  const queue = mocks(IngestQueue);
+  queue.addChunk.mockResolvedValue(undefined);
+  return { sut, jobs, progress, queue };
 }
 
 const body = (text: string) =>
@@ -56,6 +63,7 @@ describe('IngestService', () => {
   it('finalizes at once when the workers were done before the file was', async () => {
     const { sut, progress, queue } = await setUp();
     progress.setChunksTotal.mockResolvedValue(3);
+    queue.addFinalize.mockResolvedValue(undefined);
     const { jobId } = await sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
     expect(queue.addFinalize).toHaveBeenCalledWith(jobId);
   });
