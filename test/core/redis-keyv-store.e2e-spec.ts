@@ -1,0 +1,175 @@
+import { CACHE_MANAGER, CacheModule } from '@nestjs/cache-manager';
+import { Logger } from '@nestjs/common';
+import { Test, TestingModule } from '@nestjs/testing';
+import type { Cache } from 'cache-manager';
+import Redis from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { createServer, Server, Socket } from 'node:net';
+import { briefCacheOptions } from '../../src/brief/brief.module';
+import { validateEnvironment } from '../../src/core/config/app-config';
+import { REDIS_CACHE_BUDGET_MS } from '../../src/core/redis/cache-command';
+import { RedisKeys } from '../../src/core/redis/redis-keys';
+import { RedisKeyvStore } from '../../src/core/redis/redis-keyv-store';
+
+/** The briefs' cache manager exactly as BriefModule registers it, on `client`. */
+async function cacheOn(client: Redis, keys: RedisKeys, ttlS = '60'): Promise<{ cache: Cache; module: TestingModule }> {
+  const config = validateEnvironment({ QUEUE_PREFIX: keys.prefix, BRIEF_CACHE_TTL_S: ttlS });
+  const module = await Test.createTestingModule({ imports: [CacheModule.register(briefCacheOptions(client, keys, config))] }).compile();
+  return { cache: module.get<Cache>(CACHE_MANAGER), module };
+}
+
+/** The command names in a chunk of RESP arrays (enough for one client's handshake). */
+const commandNames = (chunk: string) => [...chunk.matchAll(/\*\d+\r\n\$\d+\r\n([^\r]+)\r\n/g)].map((m) => m[1].toLowerCase());
+
+/**
+ * A "Redis" that completes the connection and the client's handshake (its INFO ready check
+ * and anything sent before it), then answers nothing: the hung server, as opposed to one
+ * that refuses connections.
+ */
+async function silentRedis(): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    let ready = false;
+    socket.on('data', (chunk) => {
+      for (const name of commandNames(chunk.toString())) {
+        if (ready) return;
+        if (name !== 'info') {
+          socket.write('+OK\r\n');
+          continue;
+        }
+        const info = '# Server\r\nredis_version:7.0.0\r\nloading:0\r\n';
+        socket.write(`$${Buffer.byteLength(info)}\r\n${info}\r\n`);
+        ready = true;
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    close: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('RedisKeyvStore under @nestjs/cache-manager (real Redis)', () => {
+  const prefix = `${process.env.QUEUE_PREFIX ?? 'rk'}_store_${randomBytes(3).toString('hex')}`;
+  const keys = new RedisKeys(validateEnvironment({ QUEUE_PREFIX: prefix }));
+  const redis = new Redis(process.env.REDIS_URL!);
+  let cache: Cache;
+  let module: TestingModule;
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
+    ({ cache, module } = await cacheOn(redis, keys));
+  });
+  afterAll(async () => {
+    await module?.close();
+    redis.disconnect();
+  });
+
+  it('round-trips a JSON value under <prefix>:brief:, expiring it by the given TTL', async () => {
+    await cache.set('k1', { caption: 'hi', tags: ['#ad'] }, 30_000);
+    await expect(cache.get('k1')).resolves.toEqual({ caption: 'hi', tags: ['#ad'] });
+    const ttl = await redis.pttl(`${prefix}:brief:k1`);
+    expect(ttl).toBeGreaterThan(20_000);
+    expect(ttl).toBeLessThanOrEqual(30_000);
+    await expect(cache.get('absent')).resolves.toBeUndefined();
+  });
+
+  it('expires an entry by BRIEF_CACHE_TTL_S when the caller gives no TTL', async () => {
+    await cache.set('k-default', { x: 1 });
+    const ttl = await redis.pttl(`${prefix}:brief:k-default`);
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+
+  it('sends only GET and SET on keys under the prefix: no key set, nothing outside QUEUE_PREFIX', async () => {
+    const sent: Array<{ name: string; args: unknown[] }> = [];
+    const send = redis.sendCommand.bind(redis);
+    const spy = jest.spyOn(redis, 'sendCommand').mockImplementation((command, stream) => {
+      sent.push({ name: command.name, args: command.args });
+      return send(command, stream);
+    });
+    try {
+      await cache.set('k-spied', { x: 2 }, 30_000);
+      await cache.get('k-spied');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent.map((c) => c.name)).toEqual(['set', 'get']);
+    for (const c of sent) expect(String(c.args[0])).toBe(`${prefix}:brief:k-spied`);
+  });
+
+  it('treats a value that is not what it wrote as a miss', async () => {
+    await redis.set(`${prefix}:brief:garbled`, '{not json', 'EX', 60);
+    await expect(cache.get('garbled')).resolves.toBeUndefined();
+  });
+
+  it('clears its own entries and nothing else under the prefix', async () => {
+    await cache.set('c1', { x: 1 }, 30_000);
+    await redis.set(`${prefix}:top:campaign`, 'other', 'EX', 60);
+    await cache.clear();
+    expect(await redis.exists(`${prefix}:brief:c1`)).toBe(0);
+    expect(await redis.get(`${prefix}:top:campaign`)).toBe('other');
+  });
+
+  it("leaves the app's connection open when the cache module is destroyed (RedisModule closes it last)", async () => {
+    const own = new Redis(process.env.REDIS_URL!);
+    try {
+      const other = await cacheOn(own, keys);
+      await other.module.close();
+      await expect(own.ping()).resolves.toBe('PONG');
+      expect(own.status).toBe('ready');
+    } finally {
+      own.disconnect();
+    }
+  });
+
+  it('answers a miss at once, and stores nothing, when Redis is unreachable', async () => {
+    const away = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 2, retryStrategy: () => 1000 });
+    away.on('error', () => undefined);
+    const down = await cacheOn(away, keys);
+    try {
+      // Still connecting, the client gets the budget, no more.
+      const connecting = Date.now();
+      await expect(down.cache.get('k0')).resolves.toBeUndefined();
+      expect(Date.now() - connecting).toBeLessThan(REDIS_CACHE_BUDGET_MS * 2);
+      // Once the connection is known lost, a miss at once.
+      while (away.status !== 'reconnecting') await new Promise((r) => setTimeout(r, 5));
+      const started = Date.now();
+      await expect(down.cache.get('k1')).resolves.toBeUndefined();
+      await expect(down.cache.set('k2', { x: 1 }, 60_000)).resolves.toEqual({ x: 1 });
+      expect(Date.now() - started).toBeLessThan(REDIS_CACHE_BUDGET_MS);
+      expect(await redis.exists(`${prefix}:brief:k2`)).toBe(0);
+    } finally {
+      await down.module.close();
+      away.disconnect();
+    }
+  });
+
+  it('gives up after the budget when Redis is connected but does not answer', async () => {
+    const silent = await silentRedis();
+    const hung = new Redis(silent.url, { maxRetriesPerRequest: 2 });
+    hung.on('error', () => undefined);
+    const slow = await cacheOn(hung, keys);
+    try {
+      while (hung.status !== 'ready') await new Promise((r) => setTimeout(r, 5));
+      // Without the budget these never settle (the test would time out).
+      await expect(slow.cache.get('k1')).resolves.toBeUndefined();
+      await expect(slow.cache.set('k1', { x: 1 }, 60_000)).resolves.toEqual({ x: 1 });
+    } finally {
+      await slow.module.close();
+      hung.disconnect();
+      await silent.close();
+    }
+  });
+
+  it('refuses to clear without a namespace: the prefix also holds the queue', async () => {
+    await expect(new RedisKeyvStore(redis, keys).clear()).rejects.toThrow(/namespace/);
+  });
+});
