@@ -15,12 +15,18 @@ import { OfflineBriefComposer } from './llm/offline-brief.composer';
 import { JsonCreativeAngle, JsonPersonaClassifier, JsonTrendFetcher } from './tools/static-tools';
 import { CREATIVE_ANGLE, PERSONA_CLASSIFIER, TREND_FETCHER } from './tools/tool-types';
 
+/**
+ * Keyv's key prefix for the briefs: entries live under `<QUEUE_PREFIX>:brief:v2:`, and clear()
+ * stays there. v2 because an entry is now Keyv's envelope (`{"value":…,"expires":…}`): a
+ * process of the previous release, which read bare briefs under `brief:`, never sees one.
+ */
+export const BRIEF_CACHE_NAMESPACE = 'brief:v2';
+
 /** The briefs' cache manager (CACHE_MANAGER), the app's only one: Redis, on the app's connection and prefix. */
 export function briefCacheOptions(redis: Redis, keys: RedisKeys, config: AppConfig): CacheOptions {
   return {
     stores: [new RedisKeyvStore(redis, keys)],
-    // Keyv's key prefix: entries live under `<QUEUE_PREFIX>:brief:`, and clear() stays there.
-    namespace: 'brief',
+    namespace: BRIEF_CACHE_NAMESPACE,
     ttl: config.BRIEF_CACHE_TTL_S * 1000,
   };
 }

@@ -5,7 +5,7 @@ import type { Cache } from 'cache-manager';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { createServer, Server, Socket } from 'node:net';
-import { briefCacheOptions } from '../../src/brief/brief.module';
+import { BRIEF_CACHE_NAMESPACE, briefCacheOptions } from '../../src/brief/brief.module';
 import { validateEnvironment } from '../../src/core/config/app-config';
 import { REDIS_CACHE_BUDGET_MS } from '../../src/core/redis/cache-command';
 import { RedisKeys } from '../../src/core/redis/redis-keys';
@@ -59,6 +59,7 @@ async function silentRedis(): Promise<{ url: string; close: () => Promise<void> 
 describe('RedisKeyvStore under @nestjs/cache-manager (real Redis)', () => {
   const prefix = `${process.env.QUEUE_PREFIX ?? 'rk'}_store_${randomBytes(3).toString('hex')}`;
   const keys = new RedisKeys(validateEnvironment({ QUEUE_PREFIX: prefix }));
+  const space = `${prefix}:${BRIEF_CACHE_NAMESPACE}`;
   const redis = new Redis(process.env.REDIS_URL!);
   let cache: Cache;
   let module: TestingModule;
@@ -72,10 +73,10 @@ describe('RedisKeyvStore under @nestjs/cache-manager (real Redis)', () => {
     redis.disconnect();
   });
 
-  it('round-trips a JSON value under <prefix>:brief:, expiring it by the given TTL', async () => {
+  it('round-trips a JSON value under <prefix>:brief:v2:, expiring it by the given TTL', async () => {
     await cache.set('k1', { caption: 'hi', tags: ['#ad'] }, 30_000);
     await expect(cache.get('k1')).resolves.toEqual({ caption: 'hi', tags: ['#ad'] });
-    const ttl = await redis.pttl(`${prefix}:brief:k1`);
+    const ttl = await redis.pttl(`${space}:k1`);
     expect(ttl).toBeGreaterThan(20_000);
     expect(ttl).toBeLessThanOrEqual(30_000);
     await expect(cache.get('absent')).resolves.toBeUndefined();
@@ -83,7 +84,7 @@ describe('RedisKeyvStore under @nestjs/cache-manager (real Redis)', () => {
 
   it('expires an entry by BRIEF_CACHE_TTL_S when the caller gives no TTL', async () => {
     await cache.set('k-default', { x: 1 });
-    const ttl = await redis.pttl(`${prefix}:brief:k-default`);
+    const ttl = await redis.pttl(`${space}:k-default`);
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
@@ -102,19 +103,22 @@ describe('RedisKeyvStore under @nestjs/cache-manager (real Redis)', () => {
       spy.mockRestore();
     }
     expect(sent.map((c) => c.name)).toEqual(['set', 'get']);
-    for (const c of sent) expect(String(c.args[0])).toBe(`${prefix}:brief:k-spied`);
+    for (const c of sent) expect(String(c.args[0])).toBe(`${space}:k-spied`);
   });
 
   it('treats a value that is not what it wrote as a miss', async () => {
-    await redis.set(`${prefix}:brief:garbled`, '{not json', 'EX', 60);
+    await redis.set(`${space}:garbled`, '{not json', 'EX', 60);
     await expect(cache.get('garbled')).resolves.toBeUndefined();
+    // A bare brief, as the previous release's store wrote them (under brief:, not brief:v2:).
+    await redis.set(`${space}:bare`, JSON.stringify({ caption: 'old format' }), 'EX', 60);
+    await expect(cache.get('bare')).resolves.toBeUndefined();
   });
 
   it('clears its own entries and nothing else under the prefix', async () => {
     await cache.set('c1', { x: 1 }, 30_000);
     await redis.set(`${prefix}:top:campaign`, 'other', 'EX', 60);
     await cache.clear();
-    expect(await redis.exists(`${prefix}:brief:c1`)).toBe(0);
+    expect(await redis.exists(`${space}:c1`)).toBe(0);
     expect(await redis.get(`${prefix}:top:campaign`)).toBe('other');
   });
 
@@ -145,7 +149,7 @@ describe('RedisKeyvStore under @nestjs/cache-manager (real Redis)', () => {
       await expect(down.cache.get('k1')).resolves.toBeUndefined();
       await expect(down.cache.set('k2', { x: 1 }, 60_000)).resolves.toEqual({ x: 1 });
       expect(Date.now() - started).toBeLessThan(REDIS_CACHE_BUDGET_MS);
-      expect(await redis.exists(`${prefix}:brief:k2`)).toBe(0);
+      expect(await redis.exists(`${space}:k2`)).toBe(0);
     } finally {
       await down.module.close();
       away.disconnect();
