@@ -1,6 +1,7 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
+import { silentRedis } from '../support/silent-redis';
 import { briefBody as body, LlmStub as Stub, startLlmStub } from './brief-fixtures';
 
 describe('POST /generate_brief through the openai SDK against an HTTP stub (real Redis)', () => {
@@ -173,6 +174,24 @@ describe('POST /generate_brief without an LLM or without Redis', () => {
       expect(again.headers['x-cache']).not.toBe('HIT');
       await request(app.getHttpServer()).get('/health').expect(200);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('serves uncached (200, X-Cache MISS) when Redis is connected but answers nothing', async () => {
+    const silent = await silentRedis();
+    const app = await startTestApp({ MONGODB_URI: isolatedMongoUri('brief'), OPENAI_API_KEY: '', REDIS_URL: silent.url });
+    try {
+      const b = body();
+      // Without the cache budget the cache read never settles and the request hangs.
+      const first = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(200);
+      expect(first.headers['x-cache']).toBe('MISS');
+      expect(first.body.meta.model).toBe('offline');
+      const second = await request(app.getHttpServer()).post('/generate_brief').send(b).expect(200);
+      expect(second.headers['x-cache']).toBe('MISS');
+    } finally {
+      // Redis gone first: shutdown waits for answers (Bull's close, QUIT) a hung server never sends.
+      await silent.close();
       await app.close();
     }
   });

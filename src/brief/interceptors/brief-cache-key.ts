@@ -24,5 +24,6 @@ export function briefCacheKey(body: Record<string, unknown>, model: string, prom
     model,
     promptVersion,
   ]);
-  return `brief:${createHash('sha256').update(canonical).digest('hex')}`;
+  // No `brief:` here: the cache manager's namespace adds it (BriefModule).
+  return createHash('sha256').update(canonical).digest('hex');
 }

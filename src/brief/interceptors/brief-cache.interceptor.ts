@@ -1,8 +1,9 @@
+import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Cache } from 'cache-manager';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { AppConfig } from '../../core/config/app-config';
-import { CACHE_STORE, CacheStore } from '../../core/redis/cache-store';
 import { PROMPT_VERSION } from '../brief-options';
 import { BriefService } from '../brief.service';
 import { GenerateBriefDto } from '../dto/generate-brief.dto';
@@ -10,10 +11,11 @@ import { createValidationPipe } from '../../core/http/validation';
 import { briefCacheKey } from './brief-cache-key';
 
 /**
- * Serves identical briefs from the cache store for BRIEF_CACHE_TTL_S (header X-Cache:
- * HIT|MISS). Only successes are stored. Concurrent identical misses in this process share
- * one upstream call. A store that cannot answer is a miss (see CacheStore), so with Redis
- * down the request is served uncached, not failed.
+ * Serves identical briefs from the cache manager (Redis, BriefModule) for BRIEF_CACHE_TTL_S
+ * (header X-Cache: HIT|MISS). Only successes are stored. Concurrent identical misses in this
+ * process share one upstream call. A Redis that cannot answer within the cache budget is a
+ * miss and a write that did not happen (RedisKeyvStore), so with Redis down or slow the
+ * request is served uncached, not failed.
  */
 @Injectable()
 export class BriefCacheInterceptor implements NestInterceptor {
@@ -22,7 +24,7 @@ export class BriefCacheInterceptor implements NestInterceptor {
   private readonly validation = createValidationPipe();
 
   constructor(
-    @Inject(CACHE_STORE) private readonly cache: CacheStore,
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly briefs: BriefService,
     config: AppConfig,
   ) {

@@ -1,8 +1,6 @@
 import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { CACHE_STORE } from './cache-store';
-import { RedisCacheStore } from './redis-cache-store';
 import { RedisKeys } from './redis-keys';
 import { REDIS_CLIENT } from './redis.tokens';
 
@@ -15,8 +13,8 @@ class RedisShutdown implements OnApplicationShutdown {
 }
 
 /**
- * The app's own Redis connection (health, upload progress, the ranking cache, the cache
- * store of the briefs) and the key names on QUEUE_PREFIX. Bull builds its connections from
+ * The app's own Redis connection (health, upload progress, the ranking cache, the briefs'
+ * cache manager) and the key names on QUEUE_PREFIX. Bull builds its connections from
  * the same REDIS_URL.
  */
 @Global()
@@ -52,9 +50,8 @@ class RedisShutdown implements OnApplicationShutdown {
       },
     },
     RedisKeys,
-    { provide: CACHE_STORE, useClass: RedisCacheStore },
     RedisShutdown,
   ],
-  exports: [REDIS_CLIENT, RedisKeys, CACHE_STORE],
+  exports: [REDIS_CLIENT, RedisKeys],
 })
 export class RedisModule {}
