@@ -21,7 +21,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   applyServerTimeouts(app.getHttpServer(), config);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'extended');
   // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
   app.useBodyParser('json', { limit: '100kb', reviver: refuseProtoKeys });
