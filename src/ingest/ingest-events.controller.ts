@@ -3,7 +3,7 @@ import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation
 import type { Request } from 'express';
 import {
   concat,
-  concatMap,
+  exhaustMap,
   distinctUntilChanged,
   interval,
   map,
@@ -77,7 +77,8 @@ export class IngestEventsController implements OnModuleDestroy {
       `${EVENTS_POLL_MS} ms); the last event has status completed or failed, then the server closes the stream. ` +
       'A `: keepalive` comment comes every INGEST_EVENTS_HEARTBEAT_MS while nothing changes. A stream still open after ' +
       'INGEST_EVENTS_MAX_S, or when the server shuts down, ends with a `reconnect` event {jobId, reason: "max-lifetime" | ' +
-      '"shutdown", message}: open it again to go on watching. ' +
+      '"shutdown", message}: open it again to go on watching. While the database is away the stream goes on from the live ' +
+      'progress in Redis (`waiting` says why nothing moves). Opened while the database is away: 503 with Retry-After, as GET /ingest/{jobId}. ' +
       'The first rejected rows and the full error report stay at GET /ingest/{jobId} and /errors.',
   })
   @ApiProduces('text/event-stream')
@@ -85,9 +86,11 @@ export class IngestEventsController implements OnModuleDestroy {
   @ApiNotFoundResponse({ description: 'Unknown job id' })
   @ApiBadRequestResponse({ description: 'Not a job id (UUID v4)' })
   async events(@Param('jobId', jobIdPipe) jobId: string, @Req() req: Request): Promise<Observable<MessageEvent>> {
+    const next = this.statuses.watch(jobId);
     // Read once before the stream opens, so an unknown job is a plain 404 rather than an event.
-    const first = await this.statuses.status(jobId);
-    const later = timer(EVENTS_POLL_MS, EVENTS_POLL_MS).pipe(concatMap(() => this.statuses.status(jobId)));
+    const first = await next();
+    // A tick that comes while a read is still out (a database that is away takes seconds to say so) is dropped, not queued.
+    const later = timer(EVENTS_POLL_MS, EVENTS_POLL_MS).pipe(exhaustMap(() => next()));
     const progress = concat(of(first), later).pipe(
       map(toProgressEvent),
       distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
