@@ -7,6 +7,7 @@ import { expectMatchesReference, uploadCsv, waitForJob, waitForRowsWritten } fro
 import { PrivateDatabase, startPrivateDatabase } from '../support/private-database';
 import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
+import { recordResponses } from '../support/response-recorder';
 import { readEventStream, SseEvent } from '../support/sse';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { IngestProgressRepository } from '../../src/ingest/ingest-progress.repository';
@@ -16,7 +17,8 @@ import { IngestProgressRepository } from '../../src/ingest/ingest-progress.repos
  * test/support/private-database.ts; own ports and data directories), stopped or crashed
  * and restarted in the middle of an upload. The upload must end completed with exactly the
  * rows and rankings the reference computes; while a dependency is away the API must answer
- * (Redis down) or fail fast with 503 and Retry-After (database down), never hang.
+ * (Redis down) or fail fast with 503 and Retry-After (database down), never hang; and no
+ * response of any drill shows where a dependency lives (its host and port).
  */
 const ROWS = 8_000;
 /** Longer than the old fixed retry budget of a chunk (6 attempts: ~57 s of backoff + 6 × 5 s server selection). */
@@ -54,6 +56,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       QUEUE_LOCK_MS: '2000',
       INGEST_WORKER_CONCURRENCY: '1',
     });
+    const recorder = recordResponses(app);
     try {
       const warm = referenceUpload('warm', 300);
       await waitForJob(app, (await uploadCsv(app, warm.csv, 'raw').expect(202)).body.jobId);
@@ -76,6 +79,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       redis = await startRedis(redisPort, redisDir);
       procs.push(redis);
       await expectMatchesReference(app, uri, jobId, ref);
+      expect(recorder.leaks()).toEqual([]);
     } finally {
       await app.close();
     }
@@ -85,6 +89,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
     db = await startPrivateDatabase();
     const uri = db.uri('drill_db');
     const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+    const recorder = recordResponses(app);
     try {
       const ref = referenceUpload('dbdown', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
@@ -113,6 +118,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
 
       await db.restart();
       await expectMatchesReference(app, uri, jobId, ref);
+      expect(recorder.leaks()).toEqual([]);
     } finally {
       await app.close();
     }
@@ -124,6 +130,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       const away = await startPrivateDatabase();
       const uri = away.uri('drill_outage');
       const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+      const recorder = recordResponses(app);
       try {
         const ref = referenceUpload('outage', 4_000);
         const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
@@ -171,6 +178,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
         expect(stream.events.filter((e) => e.type === 'error')).toEqual([]);
         expect(JSON.parse(sawWaiting?.data ?? '{}').waiting).toMatch(/database is unavailable/);
         expect(JSON.parse(stream.events[stream.events.length - 1].data)).toMatchObject({ status: 'completed' });
+        expect(recorder.leaks()).toEqual([]);
       } finally {
         await app.close();
         await away.stop();

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
+import { recordResponses, ResponseRecorder } from '../support/response-recorder';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 /**
@@ -65,6 +66,7 @@ const uploads: Upload[] = [
 
 describe('bad-input corpus (real services)', () => {
   let app: NestExpressApplication;
+  let recorder: ResponseRecorder;
   beforeAll(async () => {
     app = await startTestApp({
       MONGODB_URI: isolatedMongoUri('hostile'),
@@ -72,6 +74,7 @@ describe('bad-input corpus (real services)', () => {
       RATE_LIMIT_PER_MIN: '100000',
       INGEST_RATE_LIMIT_PER_MIN: '10000',
     });
+    recorder = recordResponses(app);
   });
   afterAll(async () => app?.close());
 
@@ -191,7 +194,9 @@ describe('bad-input corpus (real services)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('is still alive and healthy after the whole corpus', async () => {
+  it('is still alive and healthy after the whole corpus, and no answer showed where a dependency lives', async () => {
     await request(app.getHttpServer()).get('/health').expect(200);
+    expect(recorder.responses.length).toBeGreaterThan(uploads.length);
+    expect(recorder.leaks()).toEqual([]);
   });
 });

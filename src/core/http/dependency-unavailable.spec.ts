@@ -1,7 +1,7 @@
 import { ArgumentsHost, BadRequestException, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { HttpServer } from '@nestjs/common';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
-import { DependencyUnavailableError, DependencyUnavailableFilter, RETRY_AFTER_S } from './dependency-unavailable';
+import { clientError, DependencyUnavailableError, DependencyUnavailableFilter, RETRY_AFTER_S } from './dependency-unavailable';
 
 const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6389'), { code: 'ECONNREFUSED' });
 
@@ -67,5 +67,17 @@ describe('DependencyUnavailableFilter', () => {
     const fault = answer(new MongoServerError({ code: 2, errmsg: 'BadValue at 10.0.0.3:27017' }));
     expect(fault.status).toBe(500);
     expect(fault.body).toEqual({ statusCode: 500, message: 'Internal server error' });
+  });
+});
+
+describe('clientError', () => {
+  it('tells a client only what is ours to say', () => {
+    expect(clientError(new MongoNetworkError('connection 3 to 127.0.0.1:27027 closed'))).toEqual({
+      status: 503,
+      message: 'The database is unavailable; try again shortly',
+    });
+    expect(clientError(refused())).toEqual({ status: 503, message: 'Redis is unavailable; try again shortly' });
+    expect(clientError(new BadRequestException('bad id'))).toEqual({ status: 400, message: 'bad id' });
+    expect(clientError(new Error('ECONNRESET 10.1.2.3:6379 in some library'))).toEqual({ status: 500, message: 'Internal server error' });
   });
 });

@@ -42,6 +42,18 @@ export function unavailableDependency(err: unknown): Dependency | null {
 }
 
 /**
+ * What a client is told about an error, and only this: the message of an HTTP error of
+ * ours, a fixed sentence for a dependency that is away, "Internal server error" for the
+ * rest. For the places that answer outside the exception filters (an open event stream).
+ */
+export function clientError(err: unknown): { status: number; message: string } {
+  const dependency = unavailableDependency(err);
+  if (dependency) return { status: HttpStatus.SERVICE_UNAVAILABLE, message: MESSAGES[dependency] };
+  if (err instanceof HttpException && !(err.getResponse() instanceof Error)) return { status: err.getStatus(), message: err.message };
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error' };
+}
+
+/**
  * The one place where "a dependency is away" becomes an answer: 503 with Retry-After and
  * a fixed message, never the driver's (it names hosts and ports). Any other 503 of ours (a
  * queue that cannot take work) gets the Retry-After too, unless it set its own. The
