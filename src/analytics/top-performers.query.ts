@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { rethrowUnavailableAs503 } from '../core/database/mongo-errors';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignPageDto, TopPerformerDto } from './dto/top-performer.dto';
 import { RankingCache } from './ranking-cache';
@@ -18,7 +17,7 @@ export class TopPerformersQuery {
     const cached = await this.cache.get(id, limit);
     let rows = cached?.rows;
     if (rows === undefined) {
-      rows = await this.repository.top(id, limit).catch(rethrowUnavailableAs503);
+      rows = await this.repository.top(id, limit);
       if (cached) this.cache.fill(cached, id, limit, rows);
     }
     return rows.map((r, i) => ({
@@ -35,7 +34,7 @@ export class TopPerformersQuery {
   }
 
   async campaigns(page: number, pageSize: number): Promise<CampaignPageDto> {
-    const { items, total } = await this.repository.campaignsPage(page, pageSize).catch(rethrowUnavailableAs503);
+    const { items, total } = await this.repository.campaignsPage(page, pageSize);
     return {
       items: items.map((d) => ({ campaignId: d._id, influencers: d.influencers, rows: d.posts, updatedAt: d.updatedAt })),
       page,

@@ -1,9 +1,10 @@
-import { Controller, MessageEvent, OnModuleDestroy, Param, Req, Sse } from '@nestjs/common';
+import { Controller, Logger, MessageEvent, OnModuleDestroy, Param, Req, Sse } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import {
+  catchError,
   concat,
-  concatMap,
+  exhaustMap,
   distinctUntilChanged,
   interval,
   map,
@@ -17,6 +18,7 @@ import {
   timer,
 } from 'rxjs';
 import { AppConfig } from '../core/config/app-config';
+import { clientError } from '../core/http/dependency-unavailable';
 import { IngestStatusService } from './ingest-status.service';
 import { jobIdPipe } from './job-id.pipe';
 import { isFinished, JobProgressEvent, toProgressEvent } from './job-status';
@@ -38,7 +40,8 @@ const reconnect = (jobId: string, reason: EndReason): MessageEvent => ({
   },
 });
 
-const isLast = (e: MessageEvent) => e.type === 'reconnect' || (e.type === 'progress' && isFinished((e.data as JobProgressEvent).status));
+const isLast = (e: MessageEvent) =>
+  e.type === 'reconnect' || e.type === 'error' || (e.type === 'progress' && isFinished((e.data as JobProgressEvent).status));
 
 /**
  * The throttler guard runs once per HTTP request, before the stream opens: a watched job
@@ -47,6 +50,7 @@ const isLast = (e: MessageEvent) => e.type === 'reconnect' || (e.type === 'progr
 @ApiTags('ingest')
 @Controller('ingest')
 export class IngestEventsController implements OnModuleDestroy {
+  private readonly logger = new Logger(IngestEventsController.name);
   private readonly maxLifetimeMs: number;
   private readonly heartbeatMs: number;
   // Replayed: a stream opened while the app is closing ends at once too.
@@ -77,7 +81,9 @@ export class IngestEventsController implements OnModuleDestroy {
       `${EVENTS_POLL_MS} ms); the last event has status completed or failed, then the server closes the stream. ` +
       'A `: keepalive` comment comes every INGEST_EVENTS_HEARTBEAT_MS while nothing changes. A stream still open after ' +
       'INGEST_EVENTS_MAX_S, or when the server shuts down, ends with a `reconnect` event {jobId, reason: "max-lifetime" | ' +
-      '"shutdown", message}: open it again to go on watching. ' +
+      '"shutdown", message}: open it again to go on watching. While the database is away the stream goes on from the live ' +
+      'progress in Redis (`waiting` says why nothing moves); any other failure ends it with an `error` event {jobId, status, ' +
+      'message}. Opened while the database is away: 503 with Retry-After, as GET /ingest/{jobId}. ' +
       'The first rejected rows and the full error report stay at GET /ingest/{jobId} and /errors.',
   })
   @ApiProduces('text/event-stream')
@@ -85,13 +91,22 @@ export class IngestEventsController implements OnModuleDestroy {
   @ApiNotFoundResponse({ description: 'Unknown job id' })
   @ApiBadRequestResponse({ description: 'Not a job id (UUID v4)' })
   async events(@Param('jobId', jobIdPipe) jobId: string, @Req() req: Request): Promise<Observable<MessageEvent>> {
+    const next = this.statuses.watch(jobId);
     // Read once before the stream opens, so an unknown job is a plain 404 rather than an event.
-    const first = await this.statuses.status(jobId);
-    const later = timer(EVENTS_POLL_MS, EVENTS_POLL_MS).pipe(concatMap(() => this.statuses.status(jobId)));
+    const first = await next();
+    // A tick that comes while a read is still out (a database that is away takes seconds to say so) is dropped, not queued.
+    const later = timer(EVENTS_POLL_MS, EVENTS_POLL_MS).pipe(exhaustMap(() => next()));
     const progress = concat(of(first), later).pipe(
       map(toProgressEvent),
       distinctUntilChanged((a, b) => JSON.stringify(a) === JSON.stringify(b)),
       map((data): MessageEvent => ({ type: 'progress', data })),
+      // The headers are out: no exception filter answers any more. The client gets what it may
+      // know (never a driver's message, which names hosts and ports), the log the rest.
+      catchError((err: unknown) => {
+        const { status, message } = clientError(err);
+        if (status >= 500) this.logger.warn(`events of ${jobId} ended: ${(err as Error)?.message ?? String(err)}`);
+        return of<MessageEvent>({ type: 'error', data: { jobId, status, message } });
+      }),
     );
     // Proxies cut a connection that stays silent (often after 60 s); a comment is ignored by clients.
     const heartbeat = interval(this.heartbeatMs).pipe(map((): MessageEvent => ({ comment: 'keepalive' })));

@@ -1,5 +1,5 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../core/config/app-config';
 import { attemptsToCover, CAPPED_EXPONENTIAL, CappedBackoff } from '../core/queue/backoff';
@@ -37,6 +37,7 @@ const finalizeQueueId = (jobId: string) => `${jobId}:finalize`;
 /** The producer side of the ingest queue (a queue that cannot take work is a 503), and what it still holds. */
 @Injectable()
 export class IngestQueue {
+  private readonly logger = new Logger(IngestQueue.name);
   private readonly options: JobOptions;
 
   constructor(
@@ -83,7 +84,9 @@ export class IngestQueue {
     try {
       await withTimeout(this.queue.add(name, data, opts), QUEUE_TIMEOUT_MS, 'queueing');
     } catch (err) {
-      throw new ServiceUnavailableException(`The ingest queue cannot take work right now: ${(err as Error).message}`);
+      // The driver's words name Redis's host and port: they go to the log, not to the client.
+      this.logger.warn(`queueing ${opts.jobId} failed: ${(err as Error).message}`);
+      throw new ServiceUnavailableException('The ingest queue cannot take work right now; try again shortly', { cause: err });
     }
   }
 }

@@ -1,5 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { isDatabaseUnavailable } from '../core/database/mongo-errors';
 import { clientSafeMessage } from '../core/http/client-safe-message';
+import { DependencyUnavailableError } from '../core/http/dependency-unavailable';
 import { isRedisUnavailable } from '../core/redis/redis-errors';
 import type { RowError } from './csv/row-validator';
 import { IngestJobRepository } from './ingest-job.repository';
@@ -15,14 +17,47 @@ export class IngestStatusService {
     private readonly progressStore: IngestProgressRepository,
   ) {}
 
+  /**
+   * The stored job. While the database is away the answer is a 503 (DependencyUnavailableFilter)
+   * that still carries what Redis holds of an unfinished upload: how far it got, and why it waits.
+   */
   private async job(jobId: string): Promise<IngestJob> {
-    const job = await this.jobs.find(jobId);
+    let job: IngestJob | null;
+    try {
+      job = await this.jobs.find(jobId);
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      const live = await this.liveProgress(jobId);
+      const known = live && (live.chunksTotal !== null || live.startedAt || live.waiting !== undefined || live.rowsWritten > 0);
+      throw new DependencyUnavailableError('database', known ? { live: liveOnly(jobId, live) } : {}, { cause: err });
+    }
     if (!job) throw new NotFoundException(`No ingest job ${jobId}`);
     return job;
   }
 
   async status(jobId: string): Promise<IngestStatusReport> {
-    const job = await this.job(jobId);
+    return this.report(await this.job(jobId));
+  }
+
+  /**
+   * Statuses one after another for a watcher (the event stream): while the database is away,
+   * the job as last read with fresh live progress from Redis, rather than an error. Nothing
+   * of the stored job can change meanwhile: every change to it is a database write.
+   */
+  watch(jobId: string): () => Promise<IngestStatusReport> {
+    let last: IngestJob | undefined;
+    return async () => {
+      try {
+        last = await this.job(jobId);
+      } catch (err) {
+        if (!last || !(err instanceof DependencyUnavailableError)) throw err;
+      }
+      return this.report(last);
+    };
+  }
+
+  private async report(job: IngestJob): Promise<IngestStatusReport> {
+    const jobId = job._id;
     const finished = isFinished(job.status);
     let progress = finished ? 1 : 0;
     let rowsWritten = job.rowsWritten ?? 0;
@@ -86,4 +121,17 @@ export class IngestStatusService {
       if (errors) yield errors;
     }
   }
+}
+
+/** What Redis alone tells of an unfinished upload, in the status's words. */
+function liveOnly(jobId: string, live: LiveProgress) {
+  return {
+    jobId,
+    status: live.startedAt ? 'processing' : 'queued',
+    rowsWritten: live.rowsWritten,
+    ...(live.chunksTotal !== null &&
+      live.chunksTotal > 0 && { progress: Math.round((0.95 * live.chunksDone * 1000) / live.chunksTotal) / 1000 }),
+    ...(live.startedAt && { startedAt: live.startedAt }),
+    ...(live.waiting !== undefined && { waiting: live.waiting }),
+  };
 }

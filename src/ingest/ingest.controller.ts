@@ -58,12 +58,13 @@ export class IngestController {
   @ApiUnprocessableEntityResponse({ description: 'The header lacks required columns (all of them are named); nothing is written' })
   @ApiServiceUnavailableResponse({ description: 'Redis / the queue cannot take work' })
   async upload(@Req() req: Request): Promise<IngestAcceptedDto> {
-    const source = await openUpload(req, this.maxBytes);
     try {
-      return await this.ingest.ingest(source);
+      return await this.ingest.ingest(await openUpload(req, this.maxBytes));
     } catch (err) {
-      // Refused before its end: the rest of the body is not wanted, and a connection still
-      // receiving it is never idle, so it would hold the server's shutdown until it timed out.
+      // Refused before its end (415 and 413 from Content-Length before the first byte): the
+      // rest of the body is not wanted. Kept alive, the connection would have to read it all
+      // to reach the next request (Node discards it), and, never idle meanwhile, it would
+      // hold the server's shutdown until it timed out.
       req.res?.setHeader('Connection', 'close');
       throw err;
     } finally {

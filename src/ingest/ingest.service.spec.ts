@@ -60,6 +60,27 @@ describe('IngestService', () => {
     );
   });
 
+  it('refuses with a 503 that does not repeat what Redis said about itself (its address), and records the same', async () => {
+    const { sut, jobs, progress } = await setUp();
+    progress.recordKeys.mockRejectedValue(Object.assign(new Error('connect ECONNREFUSED 10.0.0.7:6379'), { code: 'ECONNREFUSED' }));
+    const refused = sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
+    await expect(refused).rejects.toThrow(ServiceUnavailableException);
+    await expect(refused).rejects.toThrow('Redis cannot take work right now; try again shortly');
+    const reason = (jobs.saveSummary.mock.calls[0][1] as { failureReason: string }).failureReason;
+    expect(reason).toBe('upload aborted: Redis cannot take work right now; try again shortly');
+  });
+
+  it('records a database that went away mid-file as the client is told it, not as an internal error', async () => {
+    const { sut, jobs } = await setUp();
+    const { MongoNetworkError } = await import('mongodb');
+    jobs.chunkQueued.mockRejectedValueOnce(new MongoNetworkError('connection 5 to 10.0.0.3:27017 closed'));
+    await expect(sut.ingest({ filename: 'a.csv', body: body(csv(25)) })).rejects.toThrow(MongoNetworkError);
+    expect(jobs.saveSummary).toHaveBeenCalledWith(
+      expect.any(String),
+      expect.objectContaining({ failureReason: 'upload aborted: The database is unavailable; try again shortly' }),
+    );
+  });
+
   it('finalizes at once when the workers were done before the file was', async () => {
     const { sut, progress, queue } = await setUp();
     progress.setChunksTotal.mockResolvedValue(3);

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig } from '../core/config/app-config';
+import { clientError, unavailableDependency } from '../core/http/dependency-unavailable';
 import { packRow } from './chunk-codec';
 import { checkHeader, HeaderLayout } from './csv/csv-header';
 import { CsvRecord, parseRecordFields, readCsvRecordBatches } from './csv/csv-records';
@@ -133,7 +134,9 @@ export class IngestService {
         rows.map((r) => r.key),
       )
       .catch((err: Error) => {
-        throw new ServiceUnavailableException(`Redis cannot take work right now: ${err.message}`);
+        // The driver's words name Redis's host and port: they go to the log, not to the client.
+        this.logger.warn(`upload ${state.jobId}: Redis refused the row keys: ${err.message}`);
+        throw new ServiceUnavailableException('Redis cannot take work right now; try again shortly', { cause: err });
       });
     state.rowsDuplicate += rows.length - fresh;
     state.countCampaigns(rows);
@@ -165,8 +168,10 @@ export class IngestService {
 
   /** The upload stopped half-way: what was queued still lands, and the job says why it stopped. */
   private async abort(state: UploadState, err: unknown) {
-    const reason = err instanceof HttpException ? err.message : 'internal error while reading the upload';
-    if (!(err instanceof HttpException)) this.logger.error(`upload ${state.jobId} aborted: ${(err as Error)?.stack ?? String(err)}`);
+    // A dependency that went away is said as the client is told it (DependencyUnavailableFilter).
+    const told = err instanceof HttpException || unavailableDependency(err) !== null;
+    const reason = told ? clientError(err).message : 'internal error while reading the upload';
+    if (!told) this.logger.error(`upload ${state.jobId} aborted: ${(err as Error)?.stack ?? String(err)}`);
     try {
       await this.close(state, `upload aborted: ${reason}`);
     } catch (cleanupErr) {

@@ -43,7 +43,16 @@ export interface IngestStatusReport {
 /** What each `progress` event of GET /ingest/:jobId/events carries: the counts of the status, without its error list. */
 export type JobProgressEvent = Pick<
   IngestStatusReport,
-  'jobId' | 'status' | 'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'rowsWritten' | 'progress' | 'failureReason'
+  | 'jobId'
+  | 'status'
+  | 'rowsTotal'
+  | 'rowsAccepted'
+  | 'rowsRejected'
+  | 'rowsDuplicate'
+  | 'rowsWritten'
+  | 'progress'
+  | 'failureReason'
+  | 'waiting'
 >;
 
 export function toProgressEvent(s: IngestStatusReport): JobProgressEvent {
@@ -57,5 +66,6 @@ export function toProgressEvent(s: IngestStatusReport): JobProgressEvent {
     rowsWritten: s.rowsWritten,
     progress: s.progress,
     ...(s.failureReason !== undefined && { failureReason: s.failureReason }),
+    ...(s.waiting !== undefined && { waiting: s.waiting }),
   };
 }

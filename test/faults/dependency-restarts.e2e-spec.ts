@@ -7,6 +7,8 @@ import { expectMatchesReference, uploadCsv, waitForJob, waitForRowsWritten } fro
 import { PrivateDatabase, startPrivateDatabase } from '../support/private-database';
 import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
+import { recordResponses } from '../support/response-recorder';
+import { readEventStream, SseEvent } from '../support/sse';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { IngestProgressRepository } from '../../src/ingest/ingest-progress.repository';
 
@@ -15,7 +17,8 @@ import { IngestProgressRepository } from '../../src/ingest/ingest-progress.repos
  * test/support/private-database.ts; own ports and data directories), stopped or crashed
  * and restarted in the middle of an upload. The upload must end completed with exactly the
  * rows and rankings the reference computes; while a dependency is away the API must answer
- * (Redis down) or fail fast with 503 (database down), never hang.
+ * (Redis down) or fail fast with 503 and Retry-After (database down), never hang; and no
+ * response of any drill shows where a dependency lives (its host and port).
  */
 const ROWS = 8_000;
 /** Longer than the old fixed retry budget of a chunk (6 attempts: ~57 s of backoff + 6 × 5 s server selection). */
@@ -53,6 +56,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       QUEUE_LOCK_MS: '2000',
       INGEST_WORKER_CONCURRENCY: '1',
     });
+    const recorder = recordResponses(app);
     try {
       const warm = referenceUpload('warm', 300);
       await waitForJob(app, (await uploadCsv(app, warm.csv, 'raw').expect(202)).body.jobId);
@@ -75,6 +79,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       redis = await startRedis(redisPort, redisDir);
       procs.push(redis);
       await expectMatchesReference(app, uri, jobId, ref);
+      expect(recorder.leaks()).toEqual([]);
     } finally {
       await app.close();
     }
@@ -84,6 +89,7 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
     db = await startPrivateDatabase();
     const uri = db.uri('drill_db');
     const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+    const recorder = recordResponses(app);
     try {
       const ref = referenceUpload('dbdown', ROWS);
       const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
@@ -98,10 +104,21 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       const res = await request(app.getHttpServer()).get('/top-performers').query({ campaignId: 'never_ranked' });
       expect(res.status).toBe(503);
       expect(res.body.message).toMatch(/database is unavailable/);
-      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      // The upload's own status and its event stream: 503 with Retry-After too, not a 500.
+      const status = await request(app.getHttpServer()).get(`/ingest/${jobId}`);
+      expect(status.status).toBe(503);
+      expect(status.body.message).toBe('The database is unavailable; try again shortly');
+      expect(Number(status.headers['retry-after'])).toBeGreaterThan(0);
+      const events = await readEventStream(app, `/ingest/${jobId}/events`, {}, { timeoutMs: 15_000 });
+      expect(events.status).toBe(503);
+      expect(JSON.parse(events.body).message).toBe('The database is unavailable; try again shortly');
+      expect(Number(events.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Date.now() - started).toBeLessThan(30_000);
 
       await db.restart();
       await expectMatchesReference(app, uri, jobId, ref);
+      expect(recorder.leaks()).toEqual([]);
     } finally {
       await app.close();
     }
@@ -113,21 +130,55 @@ describe('fault drills: Redis and the database restarted during an ingest', () =
       const away = await startPrivateDatabase();
       const uri = away.uri('drill_outage');
       const app = await startTestApp({ MONGODB_URI: uri, INGEST_CHUNK_ROWS: '200', QUEUE_LOCK_MS: '2000', INGEST_WORKER_CONCURRENCY: '1' });
+      const recorder = recordResponses(app);
       try {
         const ref = referenceUpload('outage', 4_000);
         const jobId = (await uploadCsv(app, ref.csv, 'raw').expect(202)).body.jobId;
         await waitForRowsWritten(app, jobId, ref.accepted * 0.2);
+        // Watched from before the outage to its end: the stream goes on from Redis meanwhile.
+        let sawWaiting: SseEvent | undefined;
+        let opened!: () => void;
+        const streaming = new Promise<void>((resolve) => (opened = resolve));
+        const watched = readEventStream(
+          app,
+          `/ingest/${jobId}/events`,
+          {},
+          {
+            timeoutMs: OUTAGE_MS + 80_000,
+            onEvent: (e) => {
+              opened();
+              sawWaiting ??= e.data.includes('"waiting"') ? e : undefined;
+            },
+          },
+        );
+        await streaming;
+        const outageStarted = Date.now();
         await away.kill();
-        // While the database is away the status itself cannot be read (503); the notice is in
-        // the upload's live progress, and shows in the status once the job is readable again.
+        // While the database is away the status is a 503 (Retry-After) that still carries the
+        // upload's live progress from Redis, the notice of why it does not move among it.
         const progress = app.get(IngestProgressRepository, { strict: false });
         const deadline = Date.now() + 30_000;
         while ((await progress.progress(jobId)).waiting === undefined && Date.now() < deadline)
           await new Promise((r) => setTimeout(r, 200));
         expect((await progress.progress(jobId)).waiting).toMatch(/database is unavailable/);
-        await new Promise((r) => setTimeout(r, OUTAGE_MS - (30_000 - (deadline - Date.now()))));
+        const status = await request(app.getHttpServer()).get(`/ingest/${jobId}`);
+        expect(status.status).toBe(503);
+        expect(Number(status.headers['retry-after'])).toBeGreaterThan(0);
+        expect(status.body.live).toMatchObject({
+          jobId,
+          status: 'processing',
+          rowsWritten: expect.any(Number),
+          waiting: expect.stringMatching(/database is unavailable/),
+        });
+        expect(status.body.live.rowsWritten).toBeGreaterThanOrEqual(ref.accepted * 0.2);
+        await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - outageStarted))));
         await away.restart();
         await expectMatchesReference(app, uri, jobId, ref);
+        const stream = await watched;
+        expect(stream.events.filter((e) => e.type === 'error')).toEqual([]);
+        expect(JSON.parse(sawWaiting?.data ?? '{}').waiting).toMatch(/database is unavailable/);
+        expect(JSON.parse(stream.events[stream.events.length - 1].data)).toMatchObject({ status: 'completed' });
+        expect(recorder.leaks()).toEqual([]);
       } finally {
         await app.close();
         await away.stop();

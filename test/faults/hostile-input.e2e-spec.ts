@@ -1,9 +1,11 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { top, uploadCsv, waitForJob } from '../support/ingest-helpers';
+import { recordResponses, ResponseRecorder } from '../support/response-recorder';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 
 /**
@@ -64,6 +66,7 @@ const uploads: Upload[] = [
 
 describe('bad-input corpus (real services)', () => {
   let app: NestExpressApplication;
+  let recorder: ResponseRecorder;
   beforeAll(async () => {
     app = await startTestApp({
       MONGODB_URI: isolatedMongoUri('hostile'),
@@ -71,6 +74,7 @@ describe('bad-input corpus (real services)', () => {
       RATE_LIMIT_PER_MIN: '100000',
       INGEST_RATE_LIMIT_PER_MIN: '10000',
     });
+    recorder = recordResponses(app);
   });
   afterAll(async () => app?.close());
 
@@ -121,6 +125,41 @@ describe('bad-input corpus (real services)', () => {
     expect(status).toBeLessThan(500);
   });
 
+  /**
+   * Sends the head of a POST /ingest declaring `declared` bytes and a little of the body,
+   * never the rest; resolves with what the server answered once it closed the connection.
+   */
+  function refusedBeforeTheBody(contentType: string, declared: number) {
+    const { port } = app.getHttpServer().address() as { port: number };
+    const socket = connect(port, '127.0.0.1');
+    let answer = '';
+    socket.setEncoding('utf8').on('data', (d: string) => (answer += d));
+    socket.on('error', () => undefined);
+    socket.write(
+      `POST /ingest HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: ${contentType}\r\nContent-Length: ${declared}\r\n\r\n${HEADER}\n${good('big', 50)}\n`,
+    );
+    // Generous: the answer is due at once; left open, the server would wait for the body until the request timeout (an hour).
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`the server left the connection open; it answered: ${answer.split('\r\n')[0] || 'nothing'}`));
+      }, 10_000);
+      socket.on('close', () => (clearTimeout(timer), resolve(answer)));
+    });
+  }
+
+  it('upload: a text/csv body declaring 600 MB is refused (413) and the connection closed, its body not read', async () => {
+    const answer = await refusedBeforeTheBody('text/csv', 600 * 1024 ** 2);
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+  });
+
+  it('upload: a body of another type is refused (415) and the connection closed, its body not read', async () => {
+    const answer = await refusedBeforeTheBody('application/x-tar', 5 * 1024 ** 2);
+    expect(answer).toMatch(/^HTTP\/1\.1 415/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+  });
+
   const queries: Array<[string, string]> = [
     ['operator in campaignId', '/top-performers?campaignId[$ne]=x'],
     ['operator $where', '/top-performers?campaignId[$where]=sleep(1000)'],
@@ -155,7 +194,9 @@ describe('bad-input corpus (real services)', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('is still alive and healthy after the whole corpus', async () => {
+  it('is still alive and healthy after the whole corpus, and no answer showed where a dependency lives', async () => {
     await request(app.getHttpServer()).get('/health').expect(200);
+    expect(recorder.responses.length).toBeGreaterThan(uploads.length);
+    expect(recorder.leaks()).toEqual([]);
   });
 });

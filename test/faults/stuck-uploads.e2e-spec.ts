@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { freePort, stopProcess, waitForPort } from '../support/processes';
 import { referenceUpload } from '../support/reference-upload';
+import { recordResponses } from '../support/response-recorder';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { expectTotalsMatchRows } from '../support/totals-audit';
 
@@ -108,6 +109,7 @@ describe('uploads that can no longer complete end, in bounded time, with what la
     const redis = await startRedis();
     const uri = isolatedMongoUri('redis_blip');
     const app = await startTestApp({ MONGODB_URI: uri, REDIS_URL: `redis://127.0.0.1:${redisPort}`, ...REAPER });
+    const recorder = recordResponses(app);
     try {
       const port = (app.getHttpServer().address() as { port: number }).port;
       const ref = referenceUpload('blip', 4_000);
@@ -122,6 +124,8 @@ describe('uploads that can no longer complete end, in bounded time, with what la
 
       await theJob(uri, finished, 30_000);
       await expectTotalsMatchRows(app);
+      // The refusal (503) says Redis is away, not where it is.
+      expect(recorder.leaks()).toEqual([]);
     } finally {
       await app.close();
     }

@@ -6,7 +6,7 @@ import { referenceUpload } from '../support/reference-upload';
 import { uploadCsv } from '../support/ingest-helpers';
 import { readEventStream, SseResult } from '../support/sse';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
-import { IngestStatusService } from '../../src/ingest/ingest-status.service';
+import { IngestJobRepository } from '../../src/ingest/ingest-job.repository';
 import type { JobProgressEvent } from '../../src/ingest/job-status';
 
 const progressOf = (res: SseResult) => res.events.filter((e) => e.type === 'progress').map((e) => JSON.parse(e.data) as JobProgressEvent);
@@ -156,8 +156,8 @@ describe('GET /ingest/:jobId/events when the client leaves', () => {
   it('stops polling the job once the client has disconnected', async () => {
     const app = await setup.api(); // no worker ever: the job stays queued and the stream open
     const { jobId } = (await uploadCsv(app, 'campaignId,influencerId,likes,comments,shares,views\nleave,a,1,1,1,10').expect(202)).body;
-    const statuses = app.get(IngestStatusService);
-    const poll = jest.spyOn(statuses, 'status');
+    // Each poll reads the job from the database.
+    const poll = jest.spyOn(app.get(IngestJobRepository, { strict: false }), 'find');
     const { port } = app.getHttpServer().address() as { port: number };
     const aborted = new AbortController();
     const res = await fetch(`http://127.0.0.1:${port}/ingest/${jobId}/events`, { signal: aborted.signal });

@@ -1,11 +1,58 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf, validateSync, ValidationError } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateIf,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+import { compile as compileTrustedProxies } from 'proxy-addr';
 
 const APP_ROLES = ['api', 'worker', 'all'] as const;
 export type AppRole = (typeof APP_ROLES)[number];
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** Express's `trust proxy`: a hop count, or addresses, CIDR ranges and named ranges (loopback, linklocal, uniquelocal). */
+export type TrustProxy = number | string[];
+
+const toTrustProxy = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value);
+  return value.split(',').map((v) => v.trim());
+};
+
+/**
+ * Checked by proxy-addr, the parser Express itself hands the setting to, so that what
+ * passes here is exactly what Express accepts. `true` (trust every hop) is not offered:
+ * any client could then choose its own address, and with it its rate-limit bucket.
+ */
+const IsTrustProxy = () =>
+  ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0;
+        if (!Array.isArray(value) || value.length === 0 || value.some((v) => typeof v !== 'string' || v === '')) return false;
+        try {
+          compileTrustedProxies(value as string[]);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'TRUST_PROXY must be a hop count (0: trust no proxy) or a comma-separated list of IP addresses, CIDR ranges ' +
+        'and the names loopback, linklocal, uniquelocal',
+    },
+  });
 
 /**
  * Every setting the service reads, with its default. Validated once at start-up:
@@ -29,6 +76,16 @@ export class AppConfig {
   /** Loopback by default; containers set 0.0.0.0. */
   @IsString()
   HOST = '127.0.0.1';
+
+  /**
+   * Which peers are proxies whose X-Forwarded-For (and -Proto, -Host) is believed: the client
+   * address they give decides the rate-limit bucket. Behind a load balancer, its address or
+   * range (or the number of proxy hops); left at loopback there, every client would share
+   * the balancer's one bucket.
+   */
+  @Transform(toTrustProxy)
+  @IsTrustProxy()
+  TRUST_PROXY: TrustProxy = ['loopback'];
 
   @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
   MONGODB_URI = 'mongodb://127.0.0.1:27017/influencer';

@@ -1,4 +1,3 @@
-import { ServiceUnavailableException } from '@nestjs/common';
 import {
   MongoClient,
   MongoInvalidArgumentError,
@@ -9,7 +8,7 @@ import {
   MongoTopologyClosedError,
 } from 'mongodb';
 import { MongooseError } from 'mongoose';
-import { isDatabaseUnavailable, rethrowUnavailableAs503 } from './mongo-errors';
+import { isDatabaseUnavailable } from './mongo-errors';
 
 /** A real server-selection failure: the driver's own error, against a port nothing listens on. */
 async function serverSelectionError(): Promise<unknown> {
@@ -48,18 +47,5 @@ describe('isDatabaseUnavailable', () => {
   it('no longer reads a disconnection into a message (with bufferCommands: false mongoose never buffers)', () => {
     expect(isDatabaseUnavailable(new MongooseError('Operation `campaign_summaries.find()` buffering timed out after 10000ms'))).toBe(false);
     expect(isDatabaseUnavailable(new Error('not connected'))).toBe(false);
-  });
-});
-
-describe('rethrowUnavailableAs503', () => {
-  it('turns an unreachable database into a 503 with a message a client can act on', () => {
-    const dropped = () => rethrowUnavailableAs503(new MongoNetworkError('connection 3 to 127.0.0.1:27027 closed'));
-    expect(dropped).toThrow(ServiceUnavailableException);
-    expect(dropped).toThrow('The database is unavailable; try again shortly');
-  });
-
-  it('rethrows any other error unchanged (a 500, a fault to look at)', () => {
-    const fault = new MongoServerError({ code: 2, errmsg: 'BadValue' });
-    expect(() => rethrowUnavailableAs503(fault)).toThrow(fault);
   });
 });

@@ -1,4 +1,3 @@
-import { ServiceUnavailableException } from '@nestjs/common';
 import {
   MongoClientClosedError,
   MongoNetworkError,
@@ -21,15 +20,10 @@ const UNAVAILABLE = [
 /**
  * True when the driver could not reach the database (no server to select, the connection
  * dropped, the client closed), as opposed to an error the server answered (a bad query, a
- * duplicate key, a write conflict), which is a fault. Mongoose's "buffering timed out" is
+ * duplicate key, a write conflict), which is a fault: the global DependencyUnavailableFilter
+ * answers the first 503, the second 500. Mongoose's "buffering timed out" is
  * not among them: with bufferCommands: false (DatabaseModule) nothing is ever buffered.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   return UNAVAILABLE.some((type) => err instanceof type);
-}
-
-/** For `.catch()`: a database that cannot be reached is a 503 with a clear message, not a 500. */
-export function rethrowUnavailableAs503(err: unknown): never {
-  if (isDatabaseUnavailable(err)) throw new ServiceUnavailableException('The database is unavailable; try again shortly');
-  throw err;
 }

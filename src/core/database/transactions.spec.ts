@@ -55,4 +55,51 @@ describe('Transactions', () => {
     await transactions.run(unit);
     expect(unit).toHaveBeenCalledTimes(2);
   });
+
+  describe('an unknown commit result that repeats', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => {
+      jest.useRealTimers();
+      jest.restoreAllMocks();
+    });
+
+    /** Runs a unit whose commit reports an unknown result `failures` times; returns the commits made and the waits asked for. */
+    async function commitThrough(failures: number, random: number) {
+      const unknown = Array.from({ length: failures }, () => labelled('UnknownTransactionCommitResult', 91));
+      const { session, transactions } = fakeSession(unknown);
+      jest.spyOn(Math, 'random').mockReturnValue(random);
+      const waits: number[] = [];
+      const fakeSetTimeout = setTimeout;
+      jest.spyOn(global, 'setTimeout').mockImplementation((fn: () => void, ms?: number) => {
+        waits.push(ms ?? 0);
+        return fakeSetTimeout(fn, ms);
+      });
+      const done = transactions.run(jest.fn().mockResolvedValue('ok'));
+      // With the clock held, a failed commit must not have been tried again.
+      await jest.advanceTimersByTimeAsync(0);
+      const commitsBeforeAnyWait = session.commitTransaction.mock.calls.length;
+      await jest.runAllTimersAsync();
+      await expect(done).resolves.toBe('ok');
+      return { commitsBeforeAnyWait, commits: session.commitTransaction.mock.calls.length, waits };
+    }
+
+    it('commits again only after a wait that grows with each attempt, never in a tight loop', async () => {
+      const { commitsBeforeAnyWait, commits, waits } = await commitThrough(12, 1);
+      expect(commitsBeforeAnyWait).toBe(1);
+      expect(commits).toBe(13);
+      expect(waits).toHaveLength(12);
+      expect(waits[1]).toBeGreaterThan(waits[0]);
+      expect(waits[5]).toBeGreaterThan(waits[4]);
+      // Capped: a long run of unknown results waits a bounded moment, not longer and longer.
+      expect(waits[11]).toBe(waits[10]);
+    });
+
+    it('draws each wait at random up to that ceiling (full jitter), so that retrying writers spread out', async () => {
+      const top = (await commitThrough(6, 1)).waits;
+      jest.restoreAllMocks();
+      const quarter = (await commitThrough(6, 0.25)).waits;
+      expect(top).toHaveLength(6);
+      expect(quarter).toEqual(top.map((w) => w * 0.25));
+    });
+  });
 });

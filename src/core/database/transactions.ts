@@ -10,7 +10,8 @@ const RETRY_FOR_MS = 120_000;
 const MAX_BACKOFF_MS = 1000;
 
 const hasLabel = (err: unknown, label: string) => err instanceof MongoError && err.hasErrorLabel(label);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Full jitter under a ceiling that doubles per attempt (5 ms, 10 ms, ... up to MAX_BACKOFF_MS). */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(MAX_BACKOFF_MS, 5 * 2 ** attempt)));
 
 /**
  * Multi-document transactions on the app's connection. `run` retries the whole unit on
@@ -38,7 +39,7 @@ export class Transactions {
         } catch (err) {
           if (session.inTransaction()) await session.abortTransaction().catch(() => undefined);
           if (!hasLabel(err, 'TransientTransactionError') || Date.now() - started > RETRY_FOR_MS) throw err;
-          await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 5 * 2 ** attempt));
+          await backoff(attempt);
         }
       }
     } finally {
@@ -47,14 +48,15 @@ export class Transactions {
   }
 
   private async commit(session: ClientSession, started: number): Promise<void> {
-    for (;;) {
+    for (let attempt = 0; ; attempt++) {
       try {
         await session.commitTransaction();
         return;
       } catch (err) {
-        // The commit may or may not have happened: committing again is safe (it is idempotent).
-        if (hasLabel(err, 'UnknownTransactionCommitResult') && Date.now() - started <= RETRY_FOR_MS) continue;
-        throw err;
+        // The commit may or may not have happened: committing again is safe (it is idempotent),
+        // but at once it would spin against a server that is failing over or overloaded.
+        if (!hasLabel(err, 'UnknownTransactionCommitResult') || Date.now() - started > RETRY_FOR_MS) throw err;
+        await backoff(attempt);
       }
     }
   }

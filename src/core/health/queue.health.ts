@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { Queue } from 'bull';
 import { INGEST_QUEUE } from '../queue/queue-names';
+import { clientSafeMessage } from '../http/client-safe-message';
 import { withTimeout } from '../with-timeout';
 
 @Injectable()
@@ -19,7 +20,7 @@ export class QueueHealthIndicator {
       const counts = await withTimeout(this.queue.getJobCounts(), 1500, 'queue counts');
       return indicator.up({ name: INGEST_QUEUE, ...counts });
     } catch (err) {
-      return indicator.down({ name: INGEST_QUEUE, message: (err as Error).message });
+      return indicator.down({ name: INGEST_QUEUE, message: clientSafeMessage((err as Error).message) });
     }
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.tokens';
+import { clientSafeMessage } from '../http/client-safe-message';
 import { withTimeout } from '../with-timeout';
 
 @Injectable()
@@ -17,7 +18,7 @@ export class RedisHealthIndicator {
       await withTimeout(this.redis.ping(), 1500, 'PING');
       return indicator.up();
     } catch (err) {
-      return indicator.down({ message: (err as Error).message });
+      return indicator.down({ message: clientSafeMessage((err as Error).message) });
     }
   }
 }

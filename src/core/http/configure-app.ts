@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
@@ -6,6 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { refuseCrossSiteWrites } from './cross-site';
+import { DependencyUnavailableFilter } from './dependency-unavailable';
 import { serveDashboard } from './dashboard-assets';
 import { applyServerTimeouts } from './server-timeouts';
 import { createValidationPipe } from './validation';
@@ -21,7 +23,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   applyServerTimeouts(app.getHttpServer(), config);
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.TRUST_PROXY);
   app.set('query parser', 'extended');
   // "__proto__" as a JSON key is refused outright (400) rather than silently dropped.
   app.useBodyParser('json', { limit: '100kb', reviver: refuseProtoKeys });
@@ -46,6 +48,7 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   if (origins.length > 0) app.enableCors({ origin: origins });
 
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new DependencyUnavailableFilter(app.get(HttpAdapterHost).httpAdapter));
 
   const doc = new DocumentBuilder()
     .setTitle('Influencer marketing API')
