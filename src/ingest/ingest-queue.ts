@@ -3,14 +3,16 @@ import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { JobOptions, Queue } from 'bull';
 import { AppConfig } from '../core/config/app-config';
 import { attemptsToCover, CAPPED_EXPONENTIAL, CappedBackoff } from '../core/queue/backoff';
-import { INGEST_QUEUE } from '../core/queue/queue-names';
+import { FINALIZE_QUEUE, INGEST_QUEUE } from '../core/queue/queue-names';
 import { withTimeout } from '../core/with-timeout';
 import { PackedRow } from './chunk-codec';
 
 /**
- * Everything that goes on the ingest queue: its job names, payloads, ids and options, and
- * the producer. One consumer (IngestProcessor) works both kinds of job. `jobId` in a
- * payload is the upload's (the API's job id); Bull's own job ids are built from it below.
+ * Everything that goes on the ingest queues: chunks on INGEST_QUEUE, finalizes on
+ * FINALIZE_QUEUE (a queue each, so each kind has its own concurrency); their job names,
+ * payloads, ids and options, and the producer. One consumer (IngestProcessor) works both.
+ * `jobId` in a payload is the upload's (the API's job id); Bull's own job ids are built
+ * from it below.
  */
 export const INGEST_JOB = { chunk: 'chunk', finalize: 'finalize' } as const;
 
@@ -34,13 +36,14 @@ const ACTIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 const chunkQueueId = (jobId: string, index: number) => `${jobId}:${index}`;
 const finalizeQueueId = (jobId: string) => `${jobId}:finalize`;
 
-/** The producer side of the ingest queue (a queue that cannot take work is a 503), and what it still holds. */
+/** The producer side of the ingest queues (a queue that cannot take work is a 503), and what it still holds. */
 @Injectable()
 export class IngestQueue {
   private readonly options: JobOptions;
 
   constructor(
-    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
+    @InjectQueue(INGEST_QUEUE) private readonly chunks: Queue,
+    @InjectQueue(FINALIZE_QUEUE) private readonly finalizes: Queue,
     config: AppConfig,
   ) {
     // Retried with a capped backoff for the whole window: a database outage that long is
@@ -54,7 +57,7 @@ export class IngestQueue {
   }
 
   async addChunk(data: ChunkJobData): Promise<void> {
-    await this.add(INGEST_JOB.chunk, data, { ...this.options, jobId: chunkQueueId(data.jobId, data.index) });
+    await this.add(this.chunks, INGEST_JOB.chunk, data, { ...this.options, jobId: chunkQueueId(data.jobId, data.index) });
   }
 
   /**
@@ -65,23 +68,23 @@ export class IngestQueue {
   async addFinalize(jobId: string, again = false): Promise<void> {
     const data: FinalizeJobData = { jobId };
     const queueId = again ? `${finalizeQueueId(jobId)}:${Date.now()}` : finalizeQueueId(jobId);
-    await this.add(INGEST_JOB.finalize, data, { ...this.options, jobId: queueId });
+    await this.add(this.finalizes, INGEST_JOB.finalize, data, { ...this.options, jobId: queueId });
   }
 
   /** How many of the upload's first `chunks` chunk jobs, and whether its finalize, are still to run. */
   async unfinishedWork(jobId: string, chunks: number): Promise<{ chunks: number; finalize: boolean }> {
-    const state = async (id: string) => {
-      const job = await this.queue.getJob(id);
+    const state = async (queue: Queue, id: string) => {
+      const job = await queue.getJob(id);
       return job ? ACTIVE_STATES.has(await job.getState()) : false;
     };
     let pending = 0;
-    for (let i = 0; i < chunks; i++) if (await state(chunkQueueId(jobId, i))) pending++;
-    return { chunks: pending, finalize: await state(finalizeQueueId(jobId)) };
+    for (let i = 0; i < chunks; i++) if (await state(this.chunks, chunkQueueId(jobId, i))) pending++;
+    return { chunks: pending, finalize: await state(this.finalizes, finalizeQueueId(jobId)) };
   }
 
-  private async add(name: string, data: object, opts: JobOptions) {
+  private async add(queue: Queue, name: string, data: object, opts: JobOptions) {
     try {
-      await withTimeout(this.queue.add(name, data, opts), QUEUE_TIMEOUT_MS, 'queueing');
+      await withTimeout(queue.add(name, data, opts), QUEUE_TIMEOUT_MS, 'queueing');
     } catch (err) {
       throw new ServiceUnavailableException(`The ingest queue cannot take work right now: ${(err as Error).message}`);
     }
