@@ -57,18 +57,29 @@ export class IngestQueue {
   }
 
   async addChunk(data: ChunkJobData): Promise<void> {
-    await this.add(this.chunks, INGEST_JOB.chunk, data, { ...this.options, jobId: chunkQueueId(data.jobId, data.index) });
+    const opts = { ...this.options, jobId: chunkQueueId(data.jobId, data.index) };
+    await this.guard(() => this.chunks.add(INGEST_JOB.chunk, data, opts));
   }
 
   /**
-   * A fixed queue id: whoever notices the last chunk first enqueues; the others are no-ops.
-   * `again`: the reaper's, under an id of its own, since a finalize that failed for good
-   * keeps its id in the failed set for days.
+   * The upload's one finalize, under one queue id whoever asks (the last chunk, the file's
+   * end, the reaper): a no-op while that job is queued or running, so there is never more
+   * than one. One that failed for good stays a week in the failed set (/queues) under that
+   * id; asking again replaces it.
    */
-  async addFinalize(jobId: string, again = false): Promise<void> {
+  async addFinalize(jobId: string): Promise<void> {
     const data: FinalizeJobData = { jobId };
-    const queueId = again ? `${finalizeQueueId(jobId)}:${Date.now()}` : finalizeQueueId(jobId);
-    await this.add(this.finalizes, INGEST_JOB.finalize, data, { ...this.options, jobId: queueId });
+    const queueId = finalizeQueueId(jobId);
+    await this.guard(async () => {
+      const old = await this.finalizes.getJob(queueId);
+      if (old) {
+        if (ACTIVE_STATES.has(await old.getState())) return;
+        // Refused when the job was taken meanwhile (locked): the add below is then a no-op.
+        await old.remove().catch(() => undefined);
+      }
+      // Bull adds nothing when a job with this id exists (another caller won the race).
+      await this.finalizes.add(INGEST_JOB.finalize, data, { ...this.options, jobId: queueId });
+    });
   }
 
   /** How many of the upload's first `chunks` chunk jobs, and whether its finalize, are still to run. */
@@ -82,9 +93,9 @@ export class IngestQueue {
     return { chunks: pending, finalize: await state(this.finalizes, finalizeQueueId(jobId)) };
   }
 
-  private async add(queue: Queue, name: string, data: object, opts: JobOptions) {
+  private async guard(queueing: () => Promise<unknown>) {
     try {
-      await withTimeout(queue.add(name, data, opts), QUEUE_TIMEOUT_MS, 'queueing');
+      await withTimeout(queueing(), QUEUE_TIMEOUT_MS, 'queueing');
     } catch (err) {
       throw new ServiceUnavailableException(`The ingest queue cannot take work right now: ${(err as Error).message}`);
     }

@@ -32,21 +32,21 @@ describe('IngestReaper', () => {
     await sut.sweep();
     expect(queue.unfinishedWork).toHaveBeenCalledWith('u1', 3);
     expect(jobs.recordFailure).toHaveBeenCalledWith('u1', expect.stringMatching(/stopped while its file was being read/));
-    expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
+    expect(queue.addFinalize).toHaveBeenCalledWith('u1');
   });
 
   it('fails an upload whose chunk jobs vanished unwritten, naming how many', async () => {
     const { sut, jobs, queue } = await setUp({ chunksTotal: 5 }, { chunks: 0, finalize: false }, 3);
     await sut.sweep();
     expect(jobs.recordFailure).toHaveBeenCalledWith('u1', expect.stringMatching(/^2 of 5 chunk/));
-    expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
+    expect(queue.addFinalize).toHaveBeenCalledWith('u1');
   });
 
   it('finalizes an upload whose chunks all landed but whose finalize was never enqueued, without failing it', async () => {
     const { sut, jobs, queue } = await setUp({ chunksTotal: 5 }, { chunks: 0, finalize: false }, 5);
     await sut.sweep();
     expect(jobs.recordFailure).not.toHaveBeenCalled();
-    expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
+    expect(queue.addFinalize).toHaveBeenCalledWith('u1');
   });
 
   it('folds changes staged after their upload ended', async () => {
@@ -54,6 +54,6 @@ describe('IngestReaper', () => {
     jobs.quietUnfinished.mockResolvedValue([]);
     totals.uploadsWithPendingChanges.mockResolvedValue(['u1']);
     await sut.sweep();
-    expect(queue.addFinalize).toHaveBeenCalledWith('u1', true);
+    expect(queue.addFinalize).toHaveBeenCalledWith('u1');
   });
 });
