@@ -33,6 +33,21 @@ const BACKOFF: CappedBackoff = { delay: 1000, max: 30_000 };
 const QUEUE_TIMEOUT_MS = 5000;
 const ACTIVE_STATES = new Set(['waiting', 'active', 'delayed', 'paused']);
 
+/**
+ * Which of `ids` are still to run on `queue`, in one pipelined round trip (the reaper asks
+ * for every chunk of every quiet upload on every sweep). A completed job is removed
+ * (removeOnComplete), so a job that exists and is not in the failed set is waiting,
+ * delayed, active or paused.
+ */
+async function toRun(queue: Queue, ids: string[]): Promise<boolean[]> {
+  if (ids.length === 0) return [];
+  const pipeline = queue.client.pipeline();
+  for (const id of ids) pipeline.exists(queue.toKey(id)).zscore(queue.toKey('failed'), id);
+  const replies = (await pipeline.exec()) ?? [];
+  for (const [err] of replies) if (err) throw err;
+  return ids.map((_, i) => Number(replies[2 * i]?.[1]) === 1 && replies[2 * i + 1]?.[1] === null);
+}
+
 const chunkQueueId = (jobId: string, index: number) => `${jobId}:${index}`;
 const finalizeQueueId = (jobId: string) => `${jobId}:finalize`;
 
@@ -84,13 +99,9 @@ export class IngestQueue {
 
   /** How many of the upload's first `chunks` chunk jobs, and whether its finalize, are still to run. */
   async unfinishedWork(jobId: string, chunks: number): Promise<{ chunks: number; finalize: boolean }> {
-    const state = async (queue: Queue, id: string) => {
-      const job = await queue.getJob(id);
-      return job ? ACTIVE_STATES.has(await job.getState()) : false;
-    };
-    let pending = 0;
-    for (let i = 0; i < chunks; i++) if (await state(this.chunks, chunkQueueId(jobId, i))) pending++;
-    return { chunks: pending, finalize: await state(this.finalizes, finalizeQueueId(jobId)) };
+    const ids = Array.from({ length: chunks }, (_, i) => chunkQueueId(jobId, i));
+    const [pending, [finalize]] = await Promise.all([toRun(this.chunks, ids), toRun(this.finalizes, [finalizeQueueId(jobId)])]);
+    return { chunks: pending.filter(Boolean).length, finalize };
   }
 
   private async guard(queueing: () => Promise<unknown>) {

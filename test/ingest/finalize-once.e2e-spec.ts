@@ -1,4 +1,6 @@
+import { getQueueToken } from '@nestjs/bull';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { Job, Queue } from 'bull';
 import { MongoClient } from 'mongodb';
 import { FinalizeService } from '../../src/ingest/finalize.service';
 import { IngestQueue } from '../../src/ingest/ingest-queue';
@@ -61,5 +63,22 @@ describe('one finalize per upload (real database, Redis, Bull)', () => {
     await new Promise((r) => setTimeout(r, 5_000));
     expect(await finalizesOf(app, 'reaped')).toBe(1);
     expect(await finalizesOf(app, 'late')).toBe(1);
+  });
+
+  it("tells which of an upload's jobs are still to run, as Bull keeps them", async () => {
+    app = await startTestApp({ MONGODB_URI: isolatedMongoUri('finalize_once') }, 'api');
+    const queue = app.get(IngestQueue, { strict: false });
+    for (let i = 0; i < 5; i++) await queue.addChunk({ jobId: 'u', uploadSeq: 1, index: i, rows: [] });
+    expect(await queue.unfinishedWork('u', 6)).toEqual({ chunks: 5, finalize: false });
+
+    const chunks = app.get<Queue>(getQueueToken('ingest'), { strict: false });
+    // Taken as a worker would (the first queued: chunk 0), and failed for good.
+    const failed = (await chunks.getNextJob()) as Job;
+    await failed.discard();
+    await failed.moveToFailed({ message: 'out of attempts' }, true);
+    expect(await failed.getState()).toBe('failed');
+    await (await chunks.getJob('u:2'))!.remove();
+    await queue.addFinalize('u');
+    expect(await queue.unfinishedWork('u', 6)).toEqual({ chunks: 3, finalize: true });
   });
 });
