@@ -4,7 +4,8 @@ import { PackedRow } from './chunk-codec';
 import { ChunkWriterService, isNewer } from './chunk-writer.service';
 import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
-import { IngestQueue } from './ingest-queue';
+import { FinalizeService } from './finalize.service';
+import { IngestJobRepository } from './ingest-job.repository';
 
 const row = (line: number, key: string, likes: number, views = 100, influencer = 'i1'): PackedRow => [
   line,
@@ -29,15 +30,17 @@ const stored = (key: string, uploadSeq: number, line: number, likes: number, vie
   views,
 });
 
-async function setUp(existing: StoredVersion[] = [], chunksTotal: number | null = null) {
+async function setUp(existing: StoredVersion[] = []) {
   const { sut, mocks } = await newTestService(ChunkWriterService);
   mocks(EngagementRowsRepository).versionsOf.mockResolvedValue(new Map(existing.map((v) => [v._id, v])));
-  mocks(IngestProgressRepository).chunkDone.mockResolvedValue({ chunksDone: 1, chunksTotal });
+  mocks(IngestProgressRepository).chunkDone.mockResolvedValue(1);
   return {
     sut,
     rows: mocks(EngagementRowsRepository),
     totals: mocks(CampaignTotalsService),
-    queue: mocks(IngestQueue),
+    progress: mocks(IngestProgressRepository),
+    jobs: mocks(IngestJobRepository),
+    finalizer: mocks(FinalizeService),
   };
 }
 
@@ -116,13 +119,20 @@ describe('ChunkWriterService', () => {
     expect(rows.insert).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', line: 7, likes: 3 })], TEST_SESSION);
   });
 
-  it('enqueues the finalize when the last chunk is settled, not before', async () => {
-    const early = await setUp([], null);
-    await early.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
-    expect(early.queue.addFinalize).not.toHaveBeenCalled();
-    const last = await setUp([], 1);
-    await last.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
-    expect(last.queue.addFinalize).toHaveBeenCalledWith('u1');
+  it('once the chunk is settled: marks the job started, then asks whether the upload is ready to finalize', async () => {
+    const { sut, progress, jobs, finalizer } = await setUp();
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 3, rows: [row(2, 'k1', 1)] });
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 3, 1);
+    expect(jobs.started).toHaveBeenCalledWith('u1', expect.any(Date));
+    expect(finalizer.finalizeIfSettled).toHaveBeenCalledWith('u1');
+    expect(progress.chunkDone.mock.invocationCallOrder[0]).toBeLessThan(finalizer.finalizeIfSettled.mock.invocationCallOrder[0]);
+  });
+
+  it('gives a chunk up: the reason goes to the job, then the chunk counts as settled', async () => {
+    const { sut, progress, jobs } = await setUp();
+    await sut.giveUp('u1', 4, 'chunk 4 could not be written');
+    expect(jobs.recordFailure).toHaveBeenCalledWith('u1', 'chunk 4 could not be written');
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 4, 0);
   });
 
   it('orders versions by upload, then line, exactly at any size', () => {

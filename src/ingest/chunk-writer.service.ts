@@ -3,7 +3,9 @@ import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import type { PairSums } from '../analytics/pair-sums';
 import { Transactions } from '../core/database/transactions';
 import { PackedRow } from './chunk-codec';
-import { ChunkJobData, IngestQueue } from './ingest-queue';
+import { FinalizeService } from './finalize.service';
+import { ChunkJobData } from './ingest-queue';
+import { IngestJobRepository } from './ingest-job.repository';
 import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 
@@ -42,8 +44,8 @@ function change(doc: EngagementRowDoc, old: StoredVersion | undefined): PairSums
  * new, replaces the stored version when it is newer, and is dropped otherwise; what that
  * changes in the totals is staged with it. So a chunk lands whole or not at all, a
  * re-delivered chunk changes nothing, and two uploads writing the same keys at once
- * conflict and the transaction retries on the other's result. The last chunk settled
- * enqueues the upload's finalize.
+ * conflict and the transaction retries on the other's result. Each chunk settled asks
+ * whether the upload is ready to finalize (FinalizeService.finalizeIfSettled).
  */
 @Injectable()
 export class ChunkWriterService {
@@ -52,7 +54,8 @@ export class ChunkWriterService {
     private readonly totals: CampaignTotalsService,
     private readonly transactions: Transactions,
     private readonly progress: IngestProgressRepository,
-    private readonly queue: IngestQueue,
+    private readonly jobs: IngestJobRepository,
+    private readonly finalizer: FinalizeService,
   ) {}
 
   async write({ jobId, uploadSeq, index, rows }: ChunkJobData): Promise<void> {
@@ -83,14 +86,19 @@ export class ChunkWriterService {
     await this.progress.markWaiting(jobId, 'the database is unavailable: chunks are retried until it is back');
   }
 
-  /** A chunk out of attempts: the upload will end failed, once its other chunks are settled. */
+  /**
+   * A chunk out of attempts: the upload will end failed, once its other chunks are settled.
+   * Should the job not take the reason (the database is what failed), the chunk stays
+   * unsettled and the reaper ends the upload, naming the chunks lost.
+   */
   async giveUp(jobId: string, index: number, reason: string): Promise<void> {
-    await this.progress.markFailed(jobId, reason);
+    await this.jobs.recordFailure(jobId, reason);
     await this.chunkSettled(jobId, index, 0);
   }
 
   private async chunkSettled(jobId: string, index: number, rowsWritten: number) {
-    const { chunksDone, chunksTotal } = await this.progress.chunkDone(jobId, index, rowsWritten);
-    if (chunksTotal !== null && chunksDone >= chunksTotal) await this.queue.addFinalize(jobId);
+    await this.progress.chunkDone(jobId, index, rowsWritten);
+    await this.jobs.started(jobId, new Date());
+    await this.finalizer.finalizeIfSettled(jobId);
   }
 }

@@ -3,14 +3,21 @@ import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import { FinalizeService } from './finalize.service';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
+import { IngestQueue } from './ingest-queue';
 import { IngestJob } from './schemas/ingest-job.schema';
 
-async function setUp(job: Partial<IngestJob> | null, live: { failureReason?: string } = {}) {
+async function setUp(job: Partial<IngestJob> | null, chunksDone = 2) {
   const { sut, mocks } = await newTestService(FinalizeService);
-  mocks(IngestJobRepository).find.mockResolvedValue(job && ({ _id: 'u1', status: 'processing', ...job } as IngestJob));
-  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone: 2, chunksTotal: 2, rowsWritten: 7, ...live });
+  mocks(IngestJobRepository).find.mockResolvedValue(job && ({ _id: 'u1', status: 'processing', chunksTotal: 2, ...job } as IngestJob));
+  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, rowsWritten: 7 });
   mocks(CampaignTotalsService).applyUpload.mockResolvedValue({ campaigns: 3 });
-  return { sut, jobs: mocks(IngestJobRepository), progress: mocks(IngestProgressRepository), totals: mocks(CampaignTotalsService) };
+  return {
+    sut,
+    jobs: mocks(IngestJobRepository),
+    progress: mocks(IngestProgressRepository),
+    totals: mocks(CampaignTotalsService),
+    queue: mocks(IngestQueue),
+  };
 }
 
 describe('FinalizeService', () => {
@@ -24,13 +31,10 @@ describe('FinalizeService', () => {
   });
 
   it('ends the job failed, with the reason, when a chunk gave up (what landed is still folded in)', async () => {
-    const { sut, jobs, totals } = await setUp({}, { failureReason: 'chunk 3 could not be written' });
+    const { sut, jobs, totals } = await setUp({ failureReason: 'chunk 3 could not be written' });
     await sut.finalize('u1');
     expect(totals.applyUpload).toHaveBeenCalled();
-    expect(jobs.finish).toHaveBeenCalledWith(
-      'u1',
-      expect.objectContaining({ status: 'failed', failureReason: 'chunk 3 could not be written' }),
-    );
+    expect(jobs.finish).toHaveBeenCalledWith('u1', { status: 'failed', rowsWritten: 7 });
   });
 
   it('folds in what is still staged for a job that ended already, and leaves its outcome alone', async () => {
@@ -60,5 +64,25 @@ describe('FinalizeService', () => {
     const { sut, totals } = await setUp(null);
     await sut.finalize('u1');
     expect(totals.applyUpload).not.toHaveBeenCalled();
+  });
+
+  describe('finalizeIfSettled: the one place that decides an upload is ready', () => {
+    it('enqueues the finalize once the file is read whole and every chunk is settled', async () => {
+      const { sut, queue } = await setUp({ chunksTotal: 2 }, 2);
+      await sut.finalizeIfSettled('u1');
+      expect(queue.addFinalize).toHaveBeenCalledWith('u1');
+    });
+
+    it('waits while a chunk is unsettled, while the file is still read, and for an upload that ended', async () => {
+      for (const [job, done] of [
+        [{ chunksTotal: 3 }, 2],
+        [{ chunksTotal: null }, 5],
+        [{ chunksTotal: 2, status: 'completed' }, 2],
+      ] as const) {
+        const { sut, queue } = await setUp(job, done);
+        await sut.finalizeIfSettled('u1');
+        expect(queue.addFinalize).not.toHaveBeenCalled();
+      }
+    });
   });
 });

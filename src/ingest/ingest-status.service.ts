@@ -26,26 +26,20 @@ export class IngestStatusService {
     const finished = isFinished(job.status);
     let progress = finished ? 1 : 0;
     let rowsWritten = job.rowsWritten ?? 0;
-    let status = job.status;
-    let startedAt = job.startedAt ?? null;
     let waiting: string | undefined;
     if (!finished) {
       const live = await this.liveProgress(jobId);
       if (live) {
         rowsWritten = live.rowsWritten;
         waiting = live.waiting;
-        if (live.startedAt) {
-          status = 'processing';
-          startedAt = live.startedAt;
-        }
         // Reading the file and writing chunks overlap; finishing (ranking) is the last 5 %.
-        if (live.chunksTotal !== null && live.chunksTotal > 0) progress = (0.95 * live.chunksDone) / live.chunksTotal;
+        if (job.chunksTotal !== null && job.chunksTotal > 0) progress = (0.95 * live.chunksDone) / job.chunksTotal;
         else if (job.rowsAccepted > 0) progress = (0.95 * rowsWritten) / Math.max(job.rowsAccepted, rowsWritten);
       }
     }
     return {
       jobId: job._id,
-      status,
+      status: job.status,
       filename: job.filename,
       rowsTotal: job.rowsTotal,
       rowsAccepted: job.rowsAccepted,
@@ -54,7 +48,7 @@ export class IngestStatusService {
       rowsWritten,
       progress: Math.min(1, Math.round(progress * 1000) / 1000),
       createdAt: job.createdAt,
-      startedAt,
+      startedAt: job.startedAt ?? null,
       finishedAt: job.finishedAt ?? null,
       // Stored as the driver worded it; what clients see names no host, port or URI of ours.
       ...(job.failureReason !== undefined && { failureReason: clientSafeMessage(job.failureReason) }),

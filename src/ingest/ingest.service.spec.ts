@@ -1,5 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { newTestService } from '../../test/support/new-test-service';
+import { FinalizeService } from './finalize.service';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
@@ -19,8 +20,7 @@ async function setUp() {
   jobs.nextUploadSeq.mockResolvedValue(7);
   const progress = mocks(IngestProgressRepository);
   progress.recordKeys.mockImplementation(async (_id, keys) => keys.length);
-  progress.setChunksTotal.mockResolvedValue(0);
-  return { sut, jobs, progress, queue: mocks(IngestQueue) };
+  return { sut, jobs, progress, queue: mocks(IngestQueue), finalizer: mocks(FinalizeService) };
 }
 
 const body = (text: string) =>
@@ -47,16 +47,15 @@ describe('IngestService', () => {
     const { sut, jobs, queue } = await setUp();
     queue.addChunk.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new ServiceUnavailableException('queueing timed out'));
     await expect(sut.ingest({ filename: 'a.csv', body: body(csv(25)) })).rejects.toThrow('queueing timed out');
-    expect(jobs.saveSummary).toHaveBeenCalledWith(
-      expect.any(String),
-      expect.objectContaining({ chunksTotal: 2, failureReason: expect.stringContaining('queueing timed out') }),
-    );
+    const [jobId] = jobs.saveSummary.mock.calls[0];
+    expect(jobs.saveSummary).toHaveBeenCalledWith(jobId, expect.objectContaining({ chunksTotal: 2 }));
+    expect(jobs.recordFailure).toHaveBeenCalledWith(jobId, expect.stringContaining('queueing timed out'));
   });
 
-  it('finalizes at once when the workers were done before the file was', async () => {
-    const { sut, progress, queue } = await setUp();
-    progress.setChunksTotal.mockResolvedValue(3);
+  it('asks for the finalize once the chunk count is recorded (the workers may be done before the file is)', async () => {
+    const { sut, jobs, finalizer } = await setUp();
     const { jobId } = await sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
-    expect(queue.addFinalize).toHaveBeenCalledWith(jobId);
+    expect(finalizer.finalizeIfSettled).toHaveBeenCalledWith(jobId);
+    expect(jobs.saveSummary.mock.invocationCallOrder[0]).toBeLessThan(finalizer.finalizeIfSettled.mock.invocationCallOrder[0]);
   });
 });
