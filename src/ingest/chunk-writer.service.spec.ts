@@ -119,10 +119,23 @@ describe('ChunkWriterService', () => {
     expect(rows.insert).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', line: 7, likes: 3 })], TEST_SESSION);
   });
 
+  it('counts as written only the rows it stored, and the rows dropped as older versions apart', async () => {
+    // k1 new, k2 older than stored (a later upload wrote it), k3 twice in the chunk (the earlier line dropped),
+    // k4 stored by an earlier delivery of this very chunk (its own version: written, once).
+    const { sut, progress } = await setUp([stored('k2', 6, 1, 99), stored('k4', 5, 9, 1)]);
+    await sut.write({
+      jobId: 'u1',
+      uploadSeq: 5,
+      index: 0,
+      rows: [row(2, 'k1', 1), row(3, 'k2', 1), row(4, 'k3', 1), row(8, 'k3', 2), row(9, 'k4', 1)],
+    });
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 0, { written: 3, superseded: 2 });
+  });
+
   it('once the chunk is settled: marks the job started, then asks whether the upload is ready to finalize', async () => {
     const { sut, progress, jobs, finalizer } = await setUp();
     await sut.write({ jobId: 'u1', uploadSeq: 5, index: 3, rows: [row(2, 'k1', 1)] });
-    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 3, 1);
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 3, { written: 1, superseded: 0 });
     expect(jobs.started).toHaveBeenCalledWith('u1', expect.any(Date));
     expect(finalizer.finalizeIfSettled).toHaveBeenCalledWith('u1');
     expect(progress.chunkDone.mock.invocationCallOrder[0]).toBeLessThan(finalizer.finalizeIfSettled.mock.invocationCallOrder[0]);
@@ -132,7 +145,7 @@ describe('ChunkWriterService', () => {
     const { sut, progress, jobs } = await setUp();
     await sut.giveUp('u1', 4, 'chunk 4 could not be written');
     expect(jobs.recordFailure).toHaveBeenCalledWith('u1', 'chunk 4 could not be written');
-    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 4, 0);
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 4, { written: 0, superseded: 0 });
   });
 
   it('orders versions by upload, then line, exactly at any size', () => {

@@ -7,7 +7,7 @@ import { FinalizeService } from './finalize.service';
 import { ChunkJobData } from './ingest-queue';
 import { IngestJobRepository } from './ingest-job.repository';
 import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
-import { IngestProgressRepository } from './ingest-progress.repository';
+import { ChunkRows, IngestProgressRepository } from './ingest-progress.repository';
 
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
 
@@ -63,22 +63,29 @@ export class ChunkWriterService {
     const latest = new Map<string, EngagementRowDoc>();
     for (const r of rows) latest.set(r[1], toDoc(uploadSeq, r));
     const docs = [...latest.values()];
+    let written = 0;
     await this.transactions.run(async (session) => {
       const stored = await this.rows.versionsOf([...latest.keys()], session);
       const fresh: EngagementRowDoc[] = [];
       const newer: EngagementRowDoc[] = [];
       const changes: PairSums[] = [];
+      // Its own version stored already (an earlier delivery of this chunk committed) counts as written.
+      written = 0;
       for (const doc of docs) {
         const old = stored.get(doc._id);
-        if (old && !isNewer(doc, old)) continue;
+        if (old && !isNewer(doc, old)) {
+          if (old.uploadSeq === doc.uploadSeq && old.line === doc.line) written++;
+          continue;
+        }
         (old ? newer : fresh).push(doc);
         changes.push(change(doc, old));
       }
+      written += fresh.length + newer.length;
       await this.rows.insert(fresh, session);
       await this.rows.replace(newer, session);
       await this.totals.stageChunk(jobId, index, changes, session);
     });
-    await this.chunkSettled(jobId, index, rows.length);
+    await this.chunkSettled(jobId, index, { written, superseded: rows.length - written });
   }
 
   /** A chunk is waiting out a database outage: its upload's status says so until a chunk lands. */
@@ -93,11 +100,11 @@ export class ChunkWriterService {
    */
   async giveUp(jobId: string, index: number, reason: string): Promise<void> {
     await this.jobs.recordFailure(jobId, reason);
-    await this.chunkSettled(jobId, index, 0);
+    await this.chunkSettled(jobId, index, { written: 0, superseded: 0 });
   }
 
-  private async chunkSettled(jobId: string, index: number, rowsWritten: number) {
-    await this.progress.chunkDone(jobId, index, rowsWritten);
+  private async chunkSettled(jobId: string, index: number, rows: ChunkRows) {
+    await this.progress.chunkDone(jobId, index, rows);
     await this.jobs.started(jobId, new Date());
     await this.finalizer.finalizeIfSettled(jobId);
   }

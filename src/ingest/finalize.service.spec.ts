@@ -9,7 +9,7 @@ import { IngestJob } from './schemas/ingest-job.schema';
 async function setUp(job: Partial<IngestJob> | null, chunksDone = 2) {
   const { sut, mocks } = await newTestService(FinalizeService);
   mocks(IngestJobRepository).find.mockResolvedValue(job && ({ _id: 'u1', status: 'processing', chunksTotal: 2, ...job } as IngestJob));
-  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, rowsWritten: 7 });
+  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, rowsWritten: 7, rowsSuperseded: 0 });
   mocks(CampaignTotalsService).applyUpload.mockResolvedValue({ campaigns: 3 });
   return {
     sut,
@@ -25,7 +25,7 @@ describe('FinalizeService', () => {
     const { sut, jobs, progress, totals } = await setUp({});
     await sut.finalize('u1');
     expect(totals.applyUpload).toHaveBeenCalledWith('u1');
-    expect(jobs.finish).toHaveBeenCalledWith('u1', expect.objectContaining({ status: 'completed', rowsWritten: 7 }));
+    expect(jobs.finish).toHaveBeenCalledWith('u1', expect.objectContaining({ status: 'completed', rowsWritten: 7, rowsSuperseded: 0 }));
     expect(totals.applyUpload.mock.invocationCallOrder[0]).toBeLessThan(jobs.finish.mock.invocationCallOrder[0]);
     expect(progress.clear).toHaveBeenCalledWith('u1');
   });
@@ -34,7 +34,7 @@ describe('FinalizeService', () => {
     const { sut, jobs, totals } = await setUp({ failureReason: 'chunk 3 could not be written' });
     await sut.finalize('u1');
     expect(totals.applyUpload).toHaveBeenCalled();
-    expect(jobs.finish).toHaveBeenCalledWith('u1', { status: 'failed', rowsWritten: 7 });
+    expect(jobs.finish).toHaveBeenCalledWith('u1', { status: 'failed', rowsWritten: 7, rowsSuperseded: 0 });
   });
 
   it('folds in what is still staged for a job that ended already, and leaves its outcome alone', async () => {

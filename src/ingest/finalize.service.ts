@@ -45,7 +45,7 @@ export class FinalizeService {
     if (isFinished(job.status)) return;
     const live = await this.progress.progress(jobId);
     const status = job.failureReason === undefined ? 'completed' : 'failed';
-    await this.jobs.finish(jobId, { status, rowsWritten: live.rowsWritten });
+    await this.jobs.finish(jobId, { status, rowsWritten: live.rowsWritten, rowsSuperseded: live.rowsSuperseded });
     await this.progress.clear(jobId);
     this.logger.log(
       `upload ${jobId} ${status}: ${live.rowsWritten} rows written, totals of ${campaigns} campaign(s) updated in ${Date.now() - started} ms`,
@@ -61,6 +61,7 @@ export class FinalizeService {
     await this.jobs.finish(jobId, {
       status: 'failed',
       rowsWritten: live?.rowsWritten ?? 0,
+      rowsSuperseded: live?.rowsSuperseded ?? 0,
       failureReason: `the upload could not be finalized: ${reason}`,
     });
     await this.progress.clear(jobId);

@@ -15,6 +15,7 @@ type JobSummary = Pick<
 interface JobOutcome {
   status: FinishedStatus;
   rowsWritten: number;
+  rowsSuperseded: number;
   failureReason?: string;
 }
 

@@ -5,17 +5,29 @@ import { REDIS_CLIENT } from '../core/redis/redis.tokens';
 
 const TTL_S = 7 * 24 * 3600;
 
-// KEYS: done set, meta hash. ARGV: chunk index, rows, ttl seconds.
+// KEYS: done set, meta hash. ARGV: chunk index, rows written, rows superseded, ttl seconds.
 const CHUNK_DONE_SCRIPT = `
-if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2]) end
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2])
+  redis.call('HINCRBY', KEYS[2], 'rowsSuperseded', ARGV[3])
+end
 redis.call('HDEL', KEYS[2], 'waiting')
-redis.call('EXPIRE', KEYS[1], ARGV[3])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
 return redis.call('SCARD', KEYS[1])`;
+
+/** What became of a settled chunk's rows. */
+export interface ChunkRows {
+  /** Stored by this upload (inserted, or replacing an older version). */
+  written: number;
+  /** Not stored: a newer version of the key was (a later upload's, or a later line of the file). */
+  superseded: number;
+}
 
 export interface LiveProgress {
   chunksDone: number;
   rowsWritten: number;
+  rowsSuperseded: number;
   /** Why the upload is not moving right now (a dependency is down and its chunks are retried). */
   waiting?: string;
 }
@@ -27,7 +39,7 @@ export interface LiveProgress {
  * (docs/data-model.md). Expires on its own.
  *   keys  set   row keys seen in the file so far (counts rowsDuplicate as the file is read)
  *   done  set   indexes of the chunks settled
- *   meta  hash  rowsWritten, waiting
+ *   meta  hash  rowsWritten, rowsSuperseded, waiting
  */
 @Injectable()
 export class IngestProgressRepository {
@@ -54,19 +66,12 @@ export class IngestProgressRepository {
   }
 
   /**
-   * Marks a chunk settled in one atomic step: `rows` counts once however often the chunk
+   * Marks a chunk settled in one atomic step: its rows count once however often the chunk
    * is re-delivered. Returns how many chunks are settled.
    */
-  async chunkDone(jobId: string, index: number, rows: number): Promise<number> {
-    return (await this.redis.eval(
-      CHUNK_DONE_SCRIPT,
-      2,
-      this.key(jobId, 'done'),
-      this.key(jobId, 'meta'),
-      String(index),
-      rows,
-      TTL_S,
-    )) as number;
+  async chunkDone(jobId: string, index: number, rows: ChunkRows): Promise<number> {
+    const keys = [this.key(jobId, 'done'), this.key(jobId, 'meta')];
+    return (await this.redis.eval(CHUNK_DONE_SCRIPT, 2, ...keys, String(index), rows.written, rows.superseded, TTL_S)) as number;
   }
 
   /** Cleared by the next chunk that lands. */
@@ -78,12 +83,13 @@ export class IngestProgressRepository {
   async progress(jobId: string): Promise<LiveProgress> {
     const [done, meta] = await Promise.all([
       this.redis.scard(this.key(jobId, 'done')),
-      this.redis.hmget(this.key(jobId, 'meta'), 'rowsWritten', 'waiting'),
+      this.redis.hmget(this.key(jobId, 'meta'), 'rowsWritten', 'rowsSuperseded', 'waiting'),
     ]);
     return {
       chunksDone: done,
       rowsWritten: Number(meta[0] ?? 0),
-      ...(meta[1] !== null && { waiting: meta[1] }),
+      rowsSuperseded: Number(meta[1] ?? 0),
+      ...(meta[2] !== null && { waiting: meta[2] }),
     };
   }
 

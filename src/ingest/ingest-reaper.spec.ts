@@ -13,7 +13,7 @@ async function setUp(job: Partial<IngestJob>, left = { chunks: 0, finalize: fals
   jobs.quietUnfinished.mockResolvedValue([full]);
   jobs.find.mockResolvedValue(full);
   mocks(IngestQueue).unfinishedWork.mockResolvedValue(left);
-  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, rowsWritten: 0 });
+  mocks(IngestProgressRepository).progress.mockResolvedValue({ chunksDone, rowsWritten: 0, rowsSuperseded: 0 });
   mocks(CampaignTotalsService).uploadsWithPendingChanges.mockResolvedValue([]);
   return { sut, jobs, queue: mocks(IngestQueue), totals: mocks(CampaignTotalsService) };
 }

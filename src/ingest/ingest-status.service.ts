@@ -26,15 +26,20 @@ export class IngestStatusService {
     const finished = isFinished(job.status);
     let progress = finished ? 1 : 0;
     let rowsWritten = job.rowsWritten ?? 0;
+    let rowsSuperseded = job.rowsSuperseded ?? 0;
     let waiting: string | undefined;
     if (!finished) {
       const live = await this.liveProgress(jobId);
       if (live) {
         rowsWritten = live.rowsWritten;
+        rowsSuperseded = live.rowsSuperseded;
         waiting = live.waiting;
         // Reading the file and writing chunks overlap; finishing (ranking) is the last 5 %.
         if (job.chunksTotal !== null && job.chunksTotal > 0) progress = (0.95 * live.chunksDone) / job.chunksTotal;
-        else if (job.rowsAccepted > 0) progress = (0.95 * rowsWritten) / Math.max(job.rowsAccepted, rowsWritten);
+        else if (job.rowsAccepted > 0) {
+          const settled = rowsWritten + rowsSuperseded;
+          progress = (0.95 * settled) / Math.max(job.rowsAccepted, settled);
+        }
       }
     }
     return {
@@ -46,6 +51,7 @@ export class IngestStatusService {
       rowsRejected: job.rowsRejected,
       rowsDuplicate: job.rowsDuplicate,
       rowsWritten,
+      rowsSuperseded,
       progress: Math.min(1, Math.round(progress * 1000) / 1000),
       createdAt: job.createdAt,
       startedAt: job.startedAt ?? null,

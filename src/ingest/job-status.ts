@@ -29,6 +29,7 @@ export interface IngestStatusReport {
   rowsRejected: number;
   rowsDuplicate: number;
   rowsWritten: number;
+  rowsSuperseded: number;
   progress: number;
   createdAt: Date;
   startedAt: Date | null;

@@ -60,7 +60,7 @@ describe('upload state: one authoritative store each', () => {
     }
     const redis = app.get<Redis>(REDIS_CLIENT, { strict: false });
     const meta = await redis.hgetall(app.get(RedisKeys, { strict: false }).key('upload', jobId, 'meta'));
-    expect(Number(meta.rowsWritten)).toBe(ref.accepted);
+    expect(Number(meta.rowsWritten) + Number(meta.rowsSuperseded)).toBe(ref.accepted);
     for (const copy of ['chunksTotal', 'startedAt', 'failureReason']) expect(meta).not.toHaveProperty(copy);
 
     const status = (await request(app.getHttpServer()).get(`/ingest/${jobId}`).expect(200)).body;
