@@ -44,7 +44,16 @@ export interface IngestStatusReport {
 /** What each `progress` event of GET /ingest/:jobId/events carries: the counts of the status, without its error list. */
 export type JobProgressEvent = Pick<
   IngestStatusReport,
-  'jobId' | 'status' | 'rowsTotal' | 'rowsAccepted' | 'rowsRejected' | 'rowsDuplicate' | 'rowsWritten' | 'progress' | 'failureReason'
+  | 'jobId'
+  | 'status'
+  | 'rowsTotal'
+  | 'rowsAccepted'
+  | 'rowsRejected'
+  | 'rowsDuplicate'
+  | 'rowsWritten'
+  | 'rowsSuperseded'
+  | 'progress'
+  | 'failureReason'
 >;
 
 export function toProgressEvent(s: IngestStatusReport): JobProgressEvent {
@@ -56,6 +65,7 @@ export function toProgressEvent(s: IngestStatusReport): JobProgressEvent {
     rowsRejected: s.rowsRejected,
     rowsDuplicate: s.rowsDuplicate,
     rowsWritten: s.rowsWritten,
+    rowsSuperseded: s.rowsSuperseded,
     progress: s.progress,
     ...(s.failureReason !== undefined && { failureReason: s.failureReason }),
   };

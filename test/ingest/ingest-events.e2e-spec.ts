@@ -87,6 +87,7 @@ describe('GET /ingest/:jobId/events (server-sent events, real database, Redis, B
       rowsRejected: status.rowsRejected,
       rowsDuplicate: status.rowsDuplicate,
       rowsWritten: status.rowsWritten,
+      rowsSuperseded: status.rowsSuperseded,
       progress: 1,
     });
     expect(last).toMatchObject({
