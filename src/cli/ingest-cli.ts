@@ -68,7 +68,10 @@ async function main() {
     const deadline = Date.now() + timeoutS * 1000;
     for (;;) {
       const s = await status.status(accepted.jobId);
-      write.update(Math.round(s.progress * 1000), { phase: 'write', detail: `${s.rowsWritten}/${s.rowsAccepted} rows written` });
+      write.update(Math.round(s.progress * 1000), {
+        phase: 'write',
+        detail: `${s.rowsWritten + s.rowsSuperseded}/${s.rowsAccepted} rows done`,
+      });
       if (isFinished(s.status)) {
         bars.stop();
         printSummary(s, Date.now() - started, env.INGEST_CHUNK_ROWS);
@@ -97,7 +100,7 @@ function printSummary(s: IngestStatusReport, ms: number, chunkRows: number) {
   const lines = [
     '',
     `Job ${s.jobId}: ${s.status.toUpperCase()} in ${(ms / 1000).toFixed(2)} s (${Math.round(s.rowsTotal / (ms / 1000))} rows/s, chunks of ${chunkRows})`,
-    `  rows: ${s.rowsTotal} total, ${s.rowsAccepted} accepted, ${s.rowsRejected} rejected, ${s.rowsDuplicate} duplicate keys, ${s.rowsWritten} written`,
+    `  rows: ${s.rowsTotal} total, ${s.rowsAccepted} accepted, ${s.rowsRejected} rejected, ${s.rowsDuplicate} duplicate keys, ${s.rowsWritten} written, ${s.rowsSuperseded} superseded by newer versions`,
     ...(s.failureReason ? [`  failure: ${s.failureReason}`] : []),
     ...s.errors.slice(0, 10).map((e) => `  line ${e.line}${e.column ? ` [${e.column}]` : ''}: ${e.reason}`),
     ...(s.rowsRejected > 10 ? [`  … every rejected row: GET ${s.errorsUrl}`] : []),

@@ -1,8 +1,20 @@
 import 'reflect-metadata';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from '../app.module';
 import { validateEnvironment } from '../core/config/app-config';
+import { AppConfigModule } from '../core/config/app-config.module';
+import { DatabaseModule } from '../core/database/database.module';
+import { RedisModule } from '../core/redis/redis.module';
+import { TotalsAuditModule } from '../ingest/totals-audit.module';
 import { TotalsAuditService } from '../ingest/totals-audit.service';
+
+/**
+ * What a read-only audit needs, and nothing that acts on start (the sample seeder of the
+ * API role, queue consumers, the reaper). Redis only because analytics' service holds the
+ * ranking cache, which the audit never touches.
+ */
+@Module({ imports: [AppConfigModule.forRoot(), DatabaseModule, RedisModule, TotalsAuditModule] })
+class VerifyTotalsModule {}
 
 /**
  * `npm run totals:verify [-- campaignId ...]`: recomputes the totals of the named campaigns
@@ -11,9 +23,8 @@ import { TotalsAuditService } from '../ingest/totals-audit.service';
  * It reads only; run it when no upload is in flight, or their campaigns will lag.
  */
 async function main(): Promise<number> {
-  process.env.LOG_LEVEL ??= 'warn';
   validateEnvironment(process.env);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ role: 'api' }), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(VerifyTotalsModule, { logger: ['error', 'warn'] });
   try {
     const ids = process.argv.slice(2);
     const audit = await app.get(TotalsAuditService).verify(ids.length > 0 ? ids : undefined);

@@ -4,7 +4,8 @@ import { PackedRow } from './chunk-codec';
 import { ChunkWriterService, isNewer } from './chunk-writer.service';
 import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
-import { IngestQueue } from './ingest-queue';
+import { FinalizeService } from './finalize.service';
+import { IngestJobRepository } from './ingest-job.repository';
 
 const row = (line: number, key: string, likes: number, views = 100, influencer = 'i1'): PackedRow => [
   line,
@@ -29,17 +30,26 @@ const stored = (key: string, uploadSeq: number, line: number, likes: number, vie
   views,
 });
 
-async function setUp(existing: StoredVersion[] = [], chunksTotal: number | null = null) {
+async function setUp(existing: StoredVersion[] = []) {
   const { sut, mocks } = await newTestService(ChunkWriterService);
-  // What every write of a chunk does: read the stored versions, write, stage, settle.
+  // What every chunk write does: read the stored versions, write, stage, settle, then ask for the finalize.
   const rows = mocks(EngagementRowsRepository);
   rows.versionsOf.mockResolvedValue(new Map(existing.map((v) => [v._id, v])));
   rows.insert.mockResolvedValue(undefined);
   rows.replace.mockResolvedValue(undefined);
-  const totals = mocks(CampaignTotalsService);
-  totals.stageChunk.mockResolvedValue(undefined);
-  mocks(IngestProgressRepository).chunkDone.mockResolvedValue({ chunksDone: 1, chunksTotal });
-  return { sut, rows, totals, queue: mocks(IngestQueue) };
+  mocks(CampaignTotalsService).stageChunk.mockResolvedValue(undefined);
+  mocks(IngestProgressRepository).chunkDone.mockResolvedValue(1);
+  mocks(IngestJobRepository).started.mockResolvedValue(undefined);
+  mocks(IngestJobRepository).recordFailure.mockResolvedValue(undefined);
+  mocks(FinalizeService).finalizeIfSettled.mockResolvedValue(undefined);
+  return {
+    sut,
+    rows: mocks(EngagementRowsRepository),
+    totals: mocks(CampaignTotalsService),
+    progress: mocks(IngestProgressRepository),
+    jobs: mocks(IngestJobRepository),
+    finalizer: mocks(FinalizeService),
+  };
 }
 
 describe('ChunkWriterService', () => {
@@ -117,14 +127,33 @@ describe('ChunkWriterService', () => {
     expect(rows.insert).toHaveBeenCalledWith([expect.objectContaining({ _id: 'k1', line: 7, likes: 3 })], TEST_SESSION);
   });
 
-  it('enqueues the finalize when the last chunk is settled, not before', async () => {
-    const early = await setUp([], null);
-    await early.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
-    expect(early.queue.addFinalize).not.toHaveBeenCalled();
-    const last = await setUp([], 1);
-    last.queue.addFinalize.mockResolvedValue(undefined);
-    await last.sut.write({ jobId: 'u1', uploadSeq: 5, index: 0, rows: [row(2, 'k1', 1)] });
-    expect(last.queue.addFinalize).toHaveBeenCalledWith('u1');
+  it('counts as written only the rows it stored, and the rows dropped as older versions apart', async () => {
+    // k1 new, k2 older than stored (a later upload wrote it), k3 twice in the chunk (the earlier line dropped),
+    // k4 stored by an earlier delivery of this very chunk (its own version: written, once).
+    const { sut, progress } = await setUp([stored('k2', 6, 1, 99), stored('k4', 5, 9, 1)]);
+    await sut.write({
+      jobId: 'u1',
+      uploadSeq: 5,
+      index: 0,
+      rows: [row(2, 'k1', 1), row(3, 'k2', 1), row(4, 'k3', 1), row(8, 'k3', 2), row(9, 'k4', 1)],
+    });
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 0, { written: 3, superseded: 2 });
+  });
+
+  it('once the chunk is settled: marks the job started, then asks whether the upload is ready to finalize', async () => {
+    const { sut, progress, jobs, finalizer } = await setUp();
+    await sut.write({ jobId: 'u1', uploadSeq: 5, index: 3, rows: [row(2, 'k1', 1)] });
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 3, { written: 1, superseded: 0 });
+    expect(jobs.started).toHaveBeenCalledWith('u1', expect.any(Date));
+    expect(finalizer.finalizeIfSettled).toHaveBeenCalledWith('u1');
+    expect(progress.chunkDone.mock.invocationCallOrder[0]).toBeLessThan(finalizer.finalizeIfSettled.mock.invocationCallOrder[0]);
+  });
+
+  it('gives a chunk up: the reason goes to the job, then the chunk counts as settled', async () => {
+    const { sut, progress, jobs } = await setUp();
+    await sut.giveUp('u1', 4, 'chunk 4 could not be written');
+    expect(jobs.recordFailure).toHaveBeenCalledWith('u1', 'chunk 4 could not be written');
+    expect(progress.chunkDone).toHaveBeenCalledWith('u1', 4, { written: 0, superseded: 0 });
   });
 
   it('orders versions by upload, then line, exactly at any size', () => {

@@ -3,9 +3,11 @@ import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import type { PairSums } from '../analytics/pair-sums';
 import { Transactions } from '../core/database/transactions';
 import { PackedRow } from './chunk-codec';
-import { ChunkJobData, IngestQueue } from './ingest-queue';
+import { FinalizeService } from './finalize.service';
+import { ChunkJobData } from './ingest-queue';
+import { IngestJobRepository } from './ingest-job.repository';
 import { EngagementRowsRepository, StoredVersion } from './engagement-rows.repository';
-import { IngestProgressRepository } from './ingest-progress.repository';
+import { ChunkRows, IngestProgressRepository } from './ingest-progress.repository';
 
 import { EngagementRowDoc } from './schemas/engagement-row.schema';
 
@@ -42,8 +44,8 @@ function change(doc: EngagementRowDoc, old: StoredVersion | undefined): PairSums
  * new, replaces the stored version when it is newer, and is dropped otherwise; what that
  * changes in the totals is staged with it. So a chunk lands whole or not at all, a
  * re-delivered chunk changes nothing, and two uploads writing the same keys at once
- * conflict and the transaction retries on the other's result. The last chunk settled
- * enqueues the upload's finalize.
+ * conflict and the transaction retries on the other's result. Each chunk settled asks
+ * whether the upload is ready to finalize (FinalizeService.finalizeIfSettled).
  */
 @Injectable()
 export class ChunkWriterService {
@@ -52,7 +54,8 @@ export class ChunkWriterService {
     private readonly totals: CampaignTotalsService,
     private readonly transactions: Transactions,
     private readonly progress: IngestProgressRepository,
-    private readonly queue: IngestQueue,
+    private readonly jobs: IngestJobRepository,
+    private readonly finalizer: FinalizeService,
   ) {}
 
   async write({ jobId, uploadSeq, index, rows }: ChunkJobData): Promise<void> {
@@ -60,22 +63,29 @@ export class ChunkWriterService {
     const latest = new Map<string, EngagementRowDoc>();
     for (const r of rows) latest.set(r[1], toDoc(uploadSeq, r));
     const docs = [...latest.values()];
+    let written = 0;
     await this.transactions.run(async (session) => {
       const stored = await this.rows.versionsOf([...latest.keys()], session);
       const fresh: EngagementRowDoc[] = [];
       const newer: EngagementRowDoc[] = [];
       const changes: PairSums[] = [];
+      // Its own version stored already (an earlier delivery of this chunk committed) counts as written.
+      written = 0;
       for (const doc of docs) {
         const old = stored.get(doc._id);
-        if (old && !isNewer(doc, old)) continue;
+        if (old && !isNewer(doc, old)) {
+          if (old.uploadSeq === doc.uploadSeq && old.line === doc.line) written++;
+          continue;
+        }
         (old ? newer : fresh).push(doc);
         changes.push(change(doc, old));
       }
+      written += fresh.length + newer.length;
       await this.rows.insert(fresh, session);
       await this.rows.replace(newer, session);
       await this.totals.stageChunk(jobId, index, changes, session);
     });
-    await this.chunkSettled(jobId, index, rows.length);
+    await this.chunkSettled(jobId, index, { written, superseded: rows.length - written });
   }
 
   /** A chunk is waiting out a database outage: its upload's status says so until a chunk lands. */
@@ -83,14 +93,19 @@ export class ChunkWriterService {
     await this.progress.markWaiting(jobId, 'the database is unavailable: chunks are retried until it is back');
   }
 
-  /** A chunk out of attempts: the upload will end failed, once its other chunks are settled. */
+  /**
+   * A chunk out of attempts: the upload will end failed, once its other chunks are settled.
+   * Should the job not take the reason (the database is what failed), the chunk stays
+   * unsettled and the reaper ends the upload, naming the chunks lost.
+   */
   async giveUp(jobId: string, index: number, reason: string): Promise<void> {
-    await this.progress.markFailed(jobId, reason);
-    await this.chunkSettled(jobId, index, 0);
+    await this.jobs.recordFailure(jobId, reason);
+    await this.chunkSettled(jobId, index, { written: 0, superseded: 0 });
   }
 
-  private async chunkSettled(jobId: string, index: number, rowsWritten: number) {
-    const { chunksDone, chunksTotal } = await this.progress.chunkDone(jobId, index, rowsWritten);
-    if (chunksTotal !== null && chunksDone >= chunksTotal) await this.queue.addFinalize(jobId);
+  private async chunkSettled(jobId: string, index: number, rows: ChunkRows) {
+    await this.progress.chunkDone(jobId, index, rows);
+    await this.jobs.started(jobId, new Date());
+    await this.finalizer.finalizeIfSettled(jobId);
   }
 }

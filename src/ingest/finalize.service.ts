@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CampaignTotalsService } from '../analytics/campaign-totals.service';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
+import { IngestQueue } from './ingest-queue';
 import { isFinished } from './job-status';
 
 /**
@@ -18,7 +19,22 @@ export class FinalizeService {
     private readonly jobs: IngestJobRepository,
     private readonly progress: IngestProgressRepository,
     private readonly totals: CampaignTotalsService,
+    private readonly queue: IngestQueue,
   ) {}
+
+  /**
+   * The one place that decides an upload is ready to finalize: its file is read whole (the
+   * job holds its chunk count) and every chunk is settled. Asked after each of the two
+   * events (the file's end, a chunk settled); each records its own first, then reads the
+   * other, so the later of the two always sees both. Two that both see it enqueue one
+   * finalize (IngestQueue.addFinalize).
+   */
+  async finalizeIfSettled(jobId: string): Promise<void> {
+    const job = await this.jobs.find(jobId);
+    if (!job || job.chunksTotal === null || isFinished(job.status)) return;
+    const { chunksDone } = await this.progress.progress(jobId);
+    if (chunksDone >= job.chunksTotal) await this.queue.addFinalize(jobId);
+  }
 
   async finalize(jobId: string): Promise<void> {
     const job = await this.jobs.find(jobId);
@@ -28,14 +44,8 @@ export class FinalizeService {
     const { campaigns } = await this.totals.applyUpload(jobId);
     if (isFinished(job.status)) return;
     const live = await this.progress.progress(jobId);
-    const failureReason = job.failureReason ?? live.failureReason;
-    const status = failureReason === undefined ? 'completed' : 'failed';
-    await this.jobs.finish(jobId, {
-      status,
-      rowsWritten: live.rowsWritten,
-      startedAt: live.startedAt ?? job.startedAt ?? new Date(),
-      ...(failureReason !== undefined && { failureReason }),
-    });
+    const status = job.failureReason === undefined ? 'completed' : 'failed';
+    await this.jobs.finish(jobId, { status, rowsWritten: live.rowsWritten, rowsSuperseded: live.rowsSuperseded });
     await this.progress.clear(jobId);
     this.logger.log(
       `upload ${jobId} ${status}: ${live.rowsWritten} rows written, totals of ${campaigns} campaign(s) updated in ${Date.now() - started} ms`,
@@ -51,7 +61,7 @@ export class FinalizeService {
     await this.jobs.finish(jobId, {
       status: 'failed',
       rowsWritten: live?.rowsWritten ?? 0,
-      startedAt: live?.startedAt ?? new Date(),
+      rowsSuperseded: live?.rowsSuperseded ?? 0,
       failureReason: `the upload could not be finalized: ${reason}`,
     });
     await this.progress.clear(jobId);

@@ -10,6 +10,7 @@ const error = (line: number): RowError => ({ line, column: 'likes', reason: 'not
 const outcome = (status: 'completed' | 'failed', rowsWritten: number) => ({
   status,
   rowsWritten,
+  rowsSuperseded: 0,
   startedAt: new Date('2025-01-01T00:00:00Z'),
 });
 

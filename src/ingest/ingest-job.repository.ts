@@ -15,7 +15,7 @@ type JobSummary = Pick<
 interface JobOutcome {
   status: FinishedStatus;
   rowsWritten: number;
-  startedAt: Date;
+  rowsSuperseded: number;
   failureReason?: string;
 }
 
@@ -74,8 +74,14 @@ export class IngestJobRepository {
     return this.jobs.findById(jobId).lean<IngestJob>().exec();
   }
 
-  async saveSummary(jobId: string, summary: JobSummary & { chunksTotal: number; failureReason?: string }): Promise<void> {
+  /** The file is read whole: its counts, and the chunk count completion is judged by. */
+  async saveSummary(jobId: string, summary: JobSummary & { chunksTotal: number }): Promise<void> {
     await this.jobs.updateOne({ _id: jobId }, { $set: summary });
+  }
+
+  /** A chunk landed: the job is `processing` from the first one on (a no-op after that). */
+  async started(jobId: string, at: Date): Promise<void> {
+    await this.jobs.updateOne({ _id: jobId, status: 'queued' }, { $set: { status: 'processing', startedAt: at } });
   }
 
   /** Counted before the chunk is queued (see IngestJob.chunksQueued); doubles as a heartbeat. */

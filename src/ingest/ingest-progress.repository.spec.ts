@@ -24,7 +24,7 @@ describe('IngestProgressRepository (real Redis)', () => {
   beforeEach(() => (jobId = `u${++n}`));
 
   it('knows nothing of an upload it never heard of', async () => {
-    expect(await repo.progress(jobId)).toEqual({ chunksDone: 0, chunksTotal: null, rowsWritten: 0 });
+    expect(await repo.progress(jobId)).toEqual({ chunksDone: 0, rowsWritten: 0, rowsSuperseded: 0 });
   });
 
   it("counts the file's row keys as they are read: how many of each batch are new to this file", async () => {
@@ -36,51 +36,26 @@ describe('IngestProgressRepository (real Redis)', () => {
   });
 
   it('counts a chunk once however often it is re-delivered, concurrently too', async () => {
-    await Promise.all(Array.from({ length: 10 }, () => repo.chunkDone(jobId, 0, 500)));
-    const second = await repo.chunkDone(jobId, 1, 200);
-    expect(second).toEqual({ chunksDone: 2, chunksTotal: null });
-    expect(await repo.progress(jobId)).toMatchObject({ chunksDone: 2, rowsWritten: 700 });
+    await Promise.all(Array.from({ length: 10 }, () => repo.chunkDone(jobId, 0, { written: 500, superseded: 3 })));
+    expect(await repo.chunkDone(jobId, 1, { written: 200, superseded: 0 })).toBe(2);
+    expect(await repo.progress(jobId)).toEqual({ chunksDone: 2, rowsWritten: 700, rowsSuperseded: 3 });
   });
 
-  it('tells the chunk that settles last, whether the total was known before or after', async () => {
-    expect(await repo.chunkDone(jobId, 0, 10)).toEqual({ chunksDone: 1, chunksTotal: null });
-    // The file ends after the workers wrote its first chunk: the API learns how many are done.
-    expect(await repo.setChunksTotal(jobId, 2)).toBe(1);
-    expect(await repo.chunkDone(jobId, 1, 5)).toEqual({ chunksDone: 2, chunksTotal: 2 });
-    expect(await repo.progress(jobId)).toMatchObject({ chunksDone: 2, chunksTotal: 2, rowsWritten: 15 });
-  });
-
-  it('keeps the moment the first chunk landed', async () => {
-    await repo.chunkDone(jobId, 0, 1);
-    const { startedAt } = await repo.progress(jobId);
-    expect(startedAt).toBeInstanceOf(Date);
-    await new Promise((r) => setTimeout(r, 5));
-    await repo.chunkDone(jobId, 1, 1);
-    expect((await repo.progress(jobId)).startedAt).toEqual(startedAt);
-  });
-
-  it('keeps the first failure, and shows a waiting notice until the next chunk lands', async () => {
-    await repo.markFailed(jobId, 'chunk 3 could not be written');
-    await repo.markFailed(jobId, 'chunk 4 could not be written');
+  it('shows a waiting notice until the next chunk lands', async () => {
     await repo.markWaiting(jobId, 'the database is unavailable');
-    expect(await repo.progress(jobId)).toMatchObject({
-      failureReason: 'chunk 3 could not be written',
-      waiting: 'the database is unavailable',
-    });
-    await repo.chunkDone(jobId, 0, 1);
-    const after = await repo.progress(jobId);
-    expect(after.waiting).toBeUndefined();
-    expect(after.failureReason).toBe('chunk 3 could not be written');
+    expect(await repo.progress(jobId)).toMatchObject({ waiting: 'the database is unavailable' });
+    await repo.chunkDone(jobId, 0, { written: 1, superseded: 0 });
+    expect((await repo.progress(jobId)).waiting).toBeUndefined();
   });
 
   it('keeps every key under the prefix, each expiring on its own; clear removes them all', async () => {
     await repo.recordKeys(jobId, ['k1']);
-    await repo.chunkDone(jobId, 0, 1);
+    await repo.chunkDone(jobId, 0, { written: 1, superseded: 0 });
     const keys = (await redis.keys(`${prefix}:*`)).filter((k) => k.split(':').includes(jobId));
     expect(keys.sort()).toEqual([`${prefix}:upload:${jobId}:done`, `${prefix}:upload:${jobId}:keys`, `${prefix}:upload:${jobId}:meta`]);
     for (const k of keys) expect(await redis.ttl(k)).toBeGreaterThan(0);
     await repo.clear(jobId);
     expect(await redis.exists(...keys)).toBe(0);
-    expect(await repo.progress(jobId)).toEqual({ chunksDone: 0, chunksTotal: null, rowsWritten: 0 });
+    expect(await repo.progress(jobId)).toEqual({ chunksDone: 0, rowsWritten: 0, rowsSuperseded: 0 });
   });
 });

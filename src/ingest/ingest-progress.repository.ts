@@ -5,31 +5,41 @@ import { REDIS_CLIENT } from '../core/redis/redis.tokens';
 
 const TTL_S = 7 * 24 * 3600;
 
-// KEYS: done set, meta hash. ARGV: chunk index, rows, now (ISO), ttl seconds.
+// KEYS: done set, meta hash. ARGV: chunk index, rows written, rows superseded, ttl seconds.
 const CHUNK_DONE_SCRIPT = `
-if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2]) end
-redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
+if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HINCRBY', KEYS[2], 'rowsWritten', ARGV[2])
+  redis.call('HINCRBY', KEYS[2], 'rowsSuperseded', ARGV[3])
+end
 redis.call('HDEL', KEYS[2], 'waiting')
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 redis.call('EXPIRE', KEYS[2], ARGV[4])
-return {redis.call('SCARD', KEYS[1]), redis.call('HGET', KEYS[2], 'chunksTotal')}`;
+return redis.call('SCARD', KEYS[1])`;
+
+/** What became of a settled chunk's rows. */
+export interface ChunkRows {
+  /** Stored by this upload (inserted, or replacing an older version). */
+  written: number;
+  /** Not stored: a newer version of the key was (a later upload's, or a later line of the file). */
+  superseded: number;
+}
 
 export interface LiveProgress {
   chunksDone: number;
-  chunksTotal: number | null;
   rowsWritten: number;
-  startedAt?: Date;
-  failureReason?: string;
+  rowsSuperseded: number;
   /** Why the upload is not moving right now (a dependency is down and its chunks are retried). */
   waiting?: string;
 }
 
 /**
- * An upload's live progress in Redis, shared by the API process that reads the file and
- * the workers that write it (no shared disk is assumed). Expires on its own.
+ * An upload's live counters in Redis, shared by the API process that reads the file and
+ * the workers that write it (no shared disk is assumed); what is decided once about an
+ * upload (status, start, chunk count, failure) is the job document's alone
+ * (docs/data-model.md). Expires on its own.
  *   keys  set   row keys seen in the file so far (counts rowsDuplicate as the file is read)
- *   done  set   indexes of the chunks written
- *   meta  hash  chunksTotal, rowsWritten, startedAt, failureReason, waiting
+ *   done  set   indexes of the chunks settled
+ *   meta  hash  rowsWritten, rowsSuperseded, waiting
  */
 @Injectable()
 export class IngestProgressRepository {
@@ -56,34 +66,12 @@ export class IngestProgressRepository {
   }
 
   /**
-   * Marks a chunk written (and the upload started) in one atomic step: `rows` counts once
-   * however often the chunk is re-delivered. Returns what tells whether it was the last.
+   * Marks a chunk settled in one atomic step: its rows count once however often the chunk
+   * is re-delivered. Returns how many chunks are settled.
    */
-  async chunkDone(jobId: string, index: number, rows: number): Promise<Pick<LiveProgress, 'chunksDone' | 'chunksTotal'>> {
-    const [done, total] = (await this.redis.eval(
-      CHUNK_DONE_SCRIPT,
-      2,
-      this.key(jobId, 'done'),
-      this.key(jobId, 'meta'),
-      String(index),
-      rows,
-      new Date().toISOString(),
-      TTL_S,
-    )) as [number, string | null];
-    return { chunksDone: done, chunksTotal: total === null ? null : Number(total) };
-  }
-
-  /** Returns how many chunks are written already. */
-  async setChunksTotal(jobId: string, total: number): Promise<number> {
-    const meta = this.key(jobId, 'meta');
-    await this.redis.multi().hset(meta, 'chunksTotal', total).expire(meta, TTL_S).exec();
-    return this.redis.scard(this.key(jobId, 'done'));
-  }
-
-  /** The first failure wins; finalize then ends the job as failed. */
-  async markFailed(jobId: string, reason: string): Promise<void> {
-    const meta = this.key(jobId, 'meta');
-    await this.redis.multi().hsetnx(meta, 'failureReason', reason).expire(meta, TTL_S).exec();
+  async chunkDone(jobId: string, index: number, rows: ChunkRows): Promise<number> {
+    const keys = [this.key(jobId, 'done'), this.key(jobId, 'meta')];
+    return (await this.redis.eval(CHUNK_DONE_SCRIPT, 2, ...keys, String(index), rows.written, rows.superseded, TTL_S)) as number;
   }
 
   /** Cleared by the next chunk that lands. */
@@ -95,15 +83,13 @@ export class IngestProgressRepository {
   async progress(jobId: string): Promise<LiveProgress> {
     const [done, meta] = await Promise.all([
       this.redis.scard(this.key(jobId, 'done')),
-      this.redis.hmget(this.key(jobId, 'meta'), 'chunksTotal', 'rowsWritten', 'startedAt', 'failureReason', 'waiting'),
+      this.redis.hmget(this.key(jobId, 'meta'), 'rowsWritten', 'rowsSuperseded', 'waiting'),
     ]);
     return {
       chunksDone: done,
-      chunksTotal: meta[0] === null ? null : Number(meta[0]),
-      rowsWritten: Number(meta[1] ?? 0),
-      ...(meta[2] !== null && { startedAt: new Date(meta[2]) }),
-      ...(meta[3] !== null && { failureReason: meta[3] }),
-      ...(meta[4] !== null && { waiting: meta[4] }),
+      rowsWritten: Number(meta[0] ?? 0),
+      rowsSuperseded: Number(meta[1] ?? 0),
+      ...(meta[2] !== null && { waiting: meta[2] }),
     };
   }
 

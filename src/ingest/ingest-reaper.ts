@@ -56,7 +56,7 @@ export class IngestReaper implements OnModuleInit, OnModuleDestroy {
     for (const job of await this.jobs.quietUnfinished(new Date(Date.now() - this.stallMs), BATCH)) await this.reap(job);
     for (const jobId of await this.totals.uploadsWithPendingChanges()) {
       const job = await this.jobs.find(jobId);
-      if (job && isFinished(job.status)) await this.queue.addFinalize(jobId, true);
+      if (job && isFinished(job.status)) await this.queue.addFinalize(jobId);
     }
   }
 
@@ -74,6 +74,6 @@ export class IngestReaper implements OnModuleInit, OnModuleDestroy {
           : undefined;
     if (reason) await this.jobs.recordFailure(jobId, reason);
     this.logger.warn(`upload ${jobId}: reaped (${reason ?? 'every chunk written, finalize never enqueued'})`);
-    await this.queue.addFinalize(jobId, true);
+    await this.queue.addFinalize(jobId);
   }
 }

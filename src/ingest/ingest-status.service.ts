@@ -28,7 +28,7 @@ export class IngestStatusService {
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
       const live = await this.liveProgress(jobId);
-      const known = live && (live.chunksTotal !== null || live.startedAt || live.waiting !== undefined || live.rowsWritten > 0);
+      const known = live && (live.chunksDone > 0 || live.waiting !== undefined);
       throw new DependencyUnavailableError('database', known ? { live: liveOnly(jobId, live) } : {}, { cause: err });
     }
     if (!job) throw new NotFoundException(`No ingest job ${jobId}`);
@@ -61,35 +61,35 @@ export class IngestStatusService {
     const finished = isFinished(job.status);
     let progress = finished ? 1 : 0;
     let rowsWritten = job.rowsWritten ?? 0;
-    let status = job.status;
-    let startedAt = job.startedAt ?? null;
+    let rowsSuperseded = job.rowsSuperseded ?? 0;
     let waiting: string | undefined;
     if (!finished) {
       const live = await this.liveProgress(jobId);
       if (live) {
         rowsWritten = live.rowsWritten;
+        rowsSuperseded = live.rowsSuperseded;
         waiting = live.waiting;
-        if (live.startedAt) {
-          status = 'processing';
-          startedAt = live.startedAt;
-        }
         // Reading the file and writing chunks overlap; finishing (ranking) is the last 5 %.
-        if (live.chunksTotal !== null && live.chunksTotal > 0) progress = (0.95 * live.chunksDone) / live.chunksTotal;
-        else if (job.rowsAccepted > 0) progress = (0.95 * rowsWritten) / Math.max(job.rowsAccepted, rowsWritten);
+        if (job.chunksTotal !== null && job.chunksTotal > 0) progress = (0.95 * live.chunksDone) / job.chunksTotal;
+        else if (job.rowsAccepted > 0) {
+          const settled = rowsWritten + rowsSuperseded;
+          progress = (0.95 * settled) / Math.max(job.rowsAccepted, settled);
+        }
       }
     }
     return {
       jobId: job._id,
-      status,
+      status: job.status,
       filename: job.filename,
       rowsTotal: job.rowsTotal,
       rowsAccepted: job.rowsAccepted,
       rowsRejected: job.rowsRejected,
       rowsDuplicate: job.rowsDuplicate,
       rowsWritten,
+      rowsSuperseded,
       progress: Math.min(1, Math.round(progress * 1000) / 1000),
       createdAt: job.createdAt,
-      startedAt,
+      startedAt: job.startedAt ?? null,
       finishedAt: job.finishedAt ?? null,
       // Stored as the driver worded it; what clients see names no host, port or URI of ours.
       ...(job.failureReason !== undefined && { failureReason: clientSafeMessage(job.failureReason) }),
@@ -123,15 +123,16 @@ export class IngestStatusService {
   }
 }
 
-/** What Redis alone tells of an unfinished upload, in the status's words. */
+/**
+ * What Redis alone tells of an unfinished upload: its live counters. The status, the chunk
+ * count and the start time are the job document's (docs/data-model.md), so they wait for it.
+ */
 function liveOnly(jobId: string, live: LiveProgress) {
   return {
     jobId,
-    status: live.startedAt ? 'processing' : 'queued',
+    chunksDone: live.chunksDone,
     rowsWritten: live.rowsWritten,
-    ...(live.chunksTotal !== null &&
-      live.chunksTotal > 0 && { progress: Math.round((0.95 * live.chunksDone * 1000) / live.chunksTotal) / 1000 }),
-    ...(live.startedAt && { startedAt: live.startedAt }),
+    rowsSuperseded: live.rowsSuperseded,
     ...(live.waiting !== undefined && { waiting: live.waiting }),
   };
 }

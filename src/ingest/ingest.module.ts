@@ -14,7 +14,7 @@ import { IngestStatusService } from './ingest-status.service';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { SampleSeeder } from './sample-seeder';
-import { TotalsAuditService } from './totals-audit.service';
+import { TotalsAuditModule } from './totals-audit.module';
 import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
 import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
@@ -32,6 +32,7 @@ export class IngestModule {
       module: IngestModule,
       imports: [
         AnalyticsModule,
+        TotalsAuditModule,
         MongooseModule.forFeature([
           { name: EngagementRowDoc.name, schema: EngagementRowSchema },
           { name: IngestJob.name, schema: IngestJobSchema },
@@ -48,11 +49,10 @@ export class IngestModule {
         EngagementRowsRepository,
         ChunkWriterService,
         FinalizeService,
-        TotalsAuditService,
         ...(worker ? [IngestProcessor, IngestReaper] : []),
         ...(http ? [SampleSeeder] : []),
       ],
-      exports: [IngestService, IngestStatusService, TotalsAuditService],
+      exports: [IngestService, IngestStatusService, TotalsAuditModule],
     };
   }
 }

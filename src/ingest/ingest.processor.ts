@@ -3,19 +3,24 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { AppConfig } from '../core/config/app-config';
 import { isDatabaseUnavailable } from '../core/database/mongo-errors';
-import { INGEST_QUEUE } from '../core/queue/queue-names';
+import { FINALIZE_QUEUE, INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkWriterService } from './chunk-writer.service';
 import { FinalizeService } from './finalize.service';
 import { ChunkJobData, FinalizeJobData, INGEST_JOB } from './ingest-queue';
 
-/** The one consumer of the ingest queue (APP_ROLE worker or all): log, delegate, rethrow. */
+/**
+ * The one consumer of the ingest queues (APP_ROLE worker or all): log, delegate, rethrow.
+ * Chunks and finalizes come from a queue each, so a worker runs at most
+ * INGEST_WORKER_CONCURRENCY chunks and one finalize at once.
+ */
 @Injectable()
 export class IngestProcessor implements OnModuleInit {
   private readonly logger = new Logger(IngestProcessor.name);
   private readonly concurrency: number;
 
   constructor(
-    @InjectQueue(INGEST_QUEUE) private readonly queue: Queue,
+    @InjectQueue(INGEST_QUEUE) private readonly chunks: Queue,
+    @InjectQueue(FINALIZE_QUEUE) private readonly finalizes: Queue,
     private readonly writer: ChunkWriterService,
     private readonly finalizer: FinalizeService,
     config: AppConfig,
@@ -28,9 +33,9 @@ export class IngestProcessor implements OnModuleInit {
     // process() settles only when the queue closes; on shutdown it rejects with
     // "Connection is closed", which is expected and must not surface as unhandled.
     const stopped = (err: Error) => this.logger.debug(`ingest consumer stopped: ${err.message}`);
-    this.queue.process(INGEST_JOB.chunk, this.concurrency, (job: Job<ChunkJobData>) => this.chunk(job)).catch(stopped);
-    this.queue.process(INGEST_JOB.finalize, 1, (job: Job<FinalizeJobData>) => this.finalize(job)).catch(stopped);
-    this.queue.on('failed', (job: Job, err: Error) => void this.onFailed(job, err));
+    this.chunks.process(INGEST_JOB.chunk, this.concurrency, (job: Job<ChunkJobData>) => this.chunk(job)).catch(stopped);
+    this.finalizes.process(INGEST_JOB.finalize, 1, (job: Job<FinalizeJobData>) => this.finalize(job)).catch(stopped);
+    for (const queue of [this.chunks, this.finalizes]) queue.on('failed', (job: Job, err: Error) => void this.onFailed(job, err));
   }
 
   async chunk(job: Job<ChunkJobData>): Promise<void> {

@@ -1,5 +1,6 @@
 import { ServiceUnavailableException } from '@nestjs/common';
 import { newTestService } from '../../test/support/new-test-service';
+import { FinalizeService } from './finalize.service';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
 import { IngestQueue } from './ingest-queue';
@@ -21,13 +22,15 @@ async function setUp() {
   jobs.create.mockResolvedValue(undefined);
   jobs.chunkQueued.mockResolvedValue(undefined);
   jobs.saveSummary.mockResolvedValue(undefined);
+  jobs.recordFailure.mockResolvedValue(undefined);
   const progress = mocks(IngestProgressRepository);
   progress.recordKeys.mockImplementation(async (_id, keys) => keys.length);
   progress.dropKeys.mockResolvedValue(undefined);
-  progress.setChunksTotal.mockResolvedValue(0);
   const queue = mocks(IngestQueue);
   queue.addChunk.mockResolvedValue(undefined);
-  return { sut, jobs, progress, queue };
+  const finalizer = mocks(FinalizeService);
+  finalizer.finalizeIfSettled.mockResolvedValue(undefined);
+  return { sut, jobs, progress, queue, finalizer };
 }
 
 const body = (text: string) =>
@@ -54,10 +57,16 @@ describe('IngestService', () => {
     const { sut, jobs, queue } = await setUp();
     queue.addChunk.mockResolvedValueOnce(undefined).mockRejectedValueOnce(new ServiceUnavailableException('queueing timed out'));
     await expect(sut.ingest({ filename: 'a.csv', body: body(csv(25)) })).rejects.toThrow('queueing timed out');
-    expect(jobs.saveSummary).toHaveBeenCalledWith(
-      expect.any(String),
-      expect.objectContaining({ chunksTotal: 2, failureReason: expect.stringContaining('queueing timed out') }),
-    );
+    const [jobId] = jobs.saveSummary.mock.calls[0];
+    expect(jobs.saveSummary).toHaveBeenCalledWith(jobId, expect.objectContaining({ chunksTotal: 2 }));
+    expect(jobs.recordFailure).toHaveBeenCalledWith(jobId, expect.stringContaining('queueing timed out'));
+  });
+
+  it('asks for the finalize once the chunk count is recorded (the workers may be done before the file is)', async () => {
+    const { sut, jobs, finalizer } = await setUp();
+    const { jobId } = await sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
+    expect(finalizer.finalizeIfSettled).toHaveBeenCalledWith(jobId);
+    expect(jobs.saveSummary.mock.invocationCallOrder[0]).toBeLessThan(finalizer.finalizeIfSettled.mock.invocationCallOrder[0]);
   });
 
   it('refuses with a 503 that does not repeat what Redis said about itself (its address), and records the same', async () => {
@@ -66,8 +75,10 @@ describe('IngestService', () => {
     const refused = sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
     await expect(refused).rejects.toThrow(ServiceUnavailableException);
     await expect(refused).rejects.toThrow('Redis cannot take work right now; try again shortly');
-    const reason = (jobs.saveSummary.mock.calls[0][1] as { failureReason: string }).failureReason;
-    expect(reason).toBe('upload aborted: Redis cannot take work right now; try again shortly');
+    expect(jobs.recordFailure).toHaveBeenCalledWith(
+      expect.any(String),
+      'upload aborted: Redis cannot take work right now; try again shortly',
+    );
   });
 
   it('records a database that went away mid-file as the client is told it, not as an internal error', async () => {
@@ -75,17 +86,6 @@ describe('IngestService', () => {
     const { MongoNetworkError } = await import('mongodb');
     jobs.chunkQueued.mockRejectedValueOnce(new MongoNetworkError('connection 5 to 10.0.0.3:27017 closed'));
     await expect(sut.ingest({ filename: 'a.csv', body: body(csv(25)) })).rejects.toThrow(MongoNetworkError);
-    expect(jobs.saveSummary).toHaveBeenCalledWith(
-      expect.any(String),
-      expect.objectContaining({ failureReason: 'upload aborted: The database is unavailable; try again shortly' }),
-    );
-  });
-
-  it('finalizes at once when the workers were done before the file was', async () => {
-    const { sut, progress, queue } = await setUp();
-    progress.setChunksTotal.mockResolvedValue(3);
-    queue.addFinalize.mockResolvedValue(undefined);
-    const { jobId } = await sut.ingest({ filename: 'a.csv', body: body(csv(25)) });
-    expect(queue.addFinalize).toHaveBeenCalledWith(jobId);
+    expect(jobs.recordFailure).toHaveBeenCalledWith(expect.any(String), 'upload aborted: The database is unavailable; try again shortly');
   });
 });

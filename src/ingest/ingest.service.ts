@@ -16,6 +16,7 @@ import { classifyRecord, EngagementRow, isBlankRecord } from './csv/row-validato
 import { UploadState } from './csv/upload-state';
 import { IngestJobRepository } from './ingest-job.repository';
 import { IngestProgressRepository } from './ingest-progress.repository';
+import { FinalizeService } from './finalize.service';
 import { IngestQueue } from './ingest-queue';
 import { IngestAccepted } from './job-status';
 import { ERROR_PAGE_SIZE } from './schemas/ingest-job.schema';
@@ -42,6 +43,7 @@ export class IngestService {
     private readonly jobs: IngestJobRepository,
     private readonly progress: IngestProgressRepository,
     private readonly queue: IngestQueue,
+    private readonly finalizer: FinalizeService,
     config: AppConfig,
   ) {
     this.chunkRows = config.INGEST_CHUNK_ROWS;
@@ -160,10 +162,10 @@ export class IngestService {
    */
   private async close(state: UploadState, failureReason?: string) {
     await this.flushErrors(state, true);
-    await this.jobs.saveSummary(state.jobId, { ...state.summary(), chunksTotal: state.chunks, ...(failureReason && { failureReason }) });
+    await this.jobs.saveSummary(state.jobId, { ...state.summary(), chunksTotal: state.chunks });
+    if (failureReason) await this.jobs.recordFailure(state.jobId, failureReason);
     await this.progress.dropKeys(state.jobId);
-    const done = await this.progress.setChunksTotal(state.jobId, state.chunks);
-    if (done >= state.chunks) await this.queue.addFinalize(state.jobId);
+    await this.finalizer.finalizeIfSettled(state.jobId);
   }
 
   /** The upload stopped half-way: what was queued still lands, and the job says why it stopped. */

@@ -29,6 +29,7 @@ export interface IngestStatusReport {
   rowsRejected: number;
   rowsDuplicate: number;
   rowsWritten: number;
+  rowsSuperseded: number;
   progress: number;
   createdAt: Date;
   startedAt: Date | null;
@@ -50,6 +51,7 @@ export type JobProgressEvent = Pick<
   | 'rowsRejected'
   | 'rowsDuplicate'
   | 'rowsWritten'
+  | 'rowsSuperseded'
   | 'progress'
   | 'failureReason'
   | 'waiting'
@@ -64,6 +66,7 @@ export function toProgressEvent(s: IngestStatusReport): JobProgressEvent {
     rowsRejected: s.rowsRejected,
     rowsDuplicate: s.rowsDuplicate,
     rowsWritten: s.rowsWritten,
+    rowsSuperseded: s.rowsSuperseded,
     progress: s.progress,
     ...(s.failureReason !== undefined && { failureReason: s.failureReason }),
     ...(s.waiting !== undefined && { waiting: s.waiting }),

@@ -28,9 +28,10 @@ describe('npm run ingest -- FILE.csv (dist/cli/ingest-cli.js on the real service
     writeFileSync(file, ['campaignId,influencerId,postId,likes,comments,shares,views', ...rows, 'c_cli,x,p_bad,1,1,1,0'].join('\n'));
     const res = await run([file], { MONGODB_URI: uri, INGEST_CHUNK_ROWS: '25' });
     expect(res.stderr).toContain('read ');
-    expect(res.stderr).toContain('120/120 rows written');
+    expect(res.stderr).toContain('120/120 rows done');
     expect(res.stdout).toMatch(/COMPLETED/);
     expect(res.stdout).toContain('121 total, 120 accepted, 1 rejected');
+    expect(res.stdout).toContain('120 written, 0 superseded by newer versions');
     expect(res.stdout).toContain('line 122 [views]');
     expect(res.code).toBe(0);
 

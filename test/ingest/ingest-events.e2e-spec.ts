@@ -87,14 +87,15 @@ describe('GET /ingest/:jobId/events (server-sent events, real database, Redis, B
       rowsRejected: status.rowsRejected,
       rowsDuplicate: status.rowsDuplicate,
       rowsWritten: status.rowsWritten,
+      rowsSuperseded: status.rowsSuperseded,
       progress: 1,
     });
     expect(last).toMatchObject({
       rowsAccepted: ref.accepted,
       rowsRejected: ref.bad,
       rowsDuplicate: ref.duplicates,
-      rowsWritten: ref.accepted,
     });
+    expect(status.rowsWritten + status.rowsSuperseded).toBe(ref.accepted);
   });
 
   it('sends one event and closes at once for a job that has already ended', async () => {

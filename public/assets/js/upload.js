@@ -57,7 +57,10 @@ function showProgress(p) {
   setBar('write', p.progress);
   const state =
     { queued: 'Waiting for a worker…', processing: 'Writing…', completed: 'Finished:', failed: 'Failed:' }[p.status] ?? p.status;
-  $('upload-status').textContent = `${state} ${formatCount(p.rowsWritten)} of ${formatCount(p.rowsAccepted)} accepted rows written.`;
+  // A row dropped because a newer version of its key was already stored is done too.
+  const superseded = p.rowsSuperseded ? ` (${formatCount(p.rowsSuperseded)} more superseded by newer versions)` : '';
+  $('upload-status').textContent =
+    `${state} ${formatCount(p.rowsWritten)} of ${formatCount(p.rowsAccepted)} accepted rows written${superseded}.`;
 }
 
 /** Follows the job's event stream to its end; reconnects when the stream drops early. */

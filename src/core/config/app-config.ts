@@ -196,7 +196,7 @@ export class AppConfig {
   @Max(600_000)
   QUEUE_LOCK_MS = 30_000;
 
-  /** Redis key prefix of the Bull queues: deployments (or test runs) sharing one Redis keep apart. */
+  /** Prefix of every Redis key (Bull's queues, upload progress, caches, rate limits): deployments (or test runs) sharing one Redis keep apart. */
   @Matches(/^[\w.-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1-64 letters, digits, "_", "." or "-"' })
   QUEUE_PREFIX = 'influencer';
 

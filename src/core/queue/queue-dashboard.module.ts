@@ -5,7 +5,7 @@ import { HttpException, Module } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { apiKeys, AppConfig } from '../config/app-config';
 import { ApiKeyVerifier } from '../http/api-key-verifier';
-import { INGEST_QUEUE } from './queue-names';
+import { QUEUES } from './queue-names';
 
 /** Bull Board is plain express, not a Nest route: the API-key rule is applied as middleware. */
 function requireApiKey(verifier: ApiKeyVerifier) {
@@ -31,7 +31,7 @@ function requireApiKey(verifier: ApiKeyVerifier) {
         middleware: requireApiKey(new ApiKeyVerifier(apiKeys(config))),
       }),
     }),
-    BullBoardModule.forFeature({ name: INGEST_QUEUE, adapter: BullAdapter }),
+    BullBoardModule.forFeature(...QUEUES.map((name) => ({ name, adapter: BullAdapter }))),
   ],
 })
 export class QueueDashboardModule {}

@@ -3,7 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RedisKeys } from '../redis/redis-keys';
 import { backoffStrategies } from './backoff';
-import { INGEST_QUEUE } from './queue-names';
+import { QUEUES } from './queue-names';
 
 /**
  * Bull on the same REDIS_URL as everything else. Registered once here so the API
@@ -28,7 +28,7 @@ import { INGEST_QUEUE } from './queue-names';
         },
       }),
     }),
-    BullModule.registerQueue({ name: INGEST_QUEUE }),
+    BullModule.registerQueue(...QUEUES.map((name) => ({ name }))),
   ],
   exports: [BullModule],
 })

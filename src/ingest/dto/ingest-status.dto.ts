@@ -25,7 +25,13 @@ export class IngestStatusDto implements IngestStatusReport {
   @ApiProperty() rowsAccepted!: number;
   @ApiProperty() rowsRejected!: number;
   @ApiProperty({ description: 'Accepted rows whose key an earlier line of the same file had' }) rowsDuplicate!: number;
-  @ApiProperty({ description: 'Accepted rows written so far' }) rowsWritten!: number;
+  @ApiProperty({ description: 'Accepted rows stored so far (new keys, and newer versions replacing older ones)' })
+  rowsWritten!: number;
+  @ApiProperty({
+    description:
+      'Accepted rows not stored because a newer version of their key already was (a later upload, or a later line of this file); once every chunk landed, rowsWritten + rowsSuperseded = rowsAccepted',
+  })
+  rowsSuperseded!: number;
   @ApiProperty({ minimum: 0, maximum: 1, example: 0.5 }) progress!: number;
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) startedAt!: Date | null;

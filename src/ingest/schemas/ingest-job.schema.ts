@@ -13,8 +13,10 @@ export class IngestJob {
   @Prop({ default: 0 }) rowsAccepted!: number;
   @Prop({ default: 0 }) rowsRejected!: number;
   @Prop({ default: 0 }) rowsDuplicate!: number;
-  /** Accepted rows confirmed written by workers (set when the job ends). */
+  /** Accepted rows the upload stored (set when the job ends; live in Redis until then). */
   @Prop() rowsWritten?: number;
+  /** Accepted rows not stored because a newer version of their key was (set when the job ends). */
+  @Prop() rowsSuperseded?: number;
   /** Unknown (null) while the file is still being read. */
   @Prop({ type: Number, default: null }) chunksTotal!: number | null;
   /**
