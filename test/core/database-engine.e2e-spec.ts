@@ -181,8 +181,8 @@ describe('the database engine behaves as MongoDB where the app relies on it', ()
     // A missing platform or postedAt groups as absent or null (MongoDB leaves the field out), never as a value.
     expect(byCreatorDay.map((g) => [g._id.i, g._id.p ?? null, g._id.d ?? null, g.likes, g.posts]).sort()).toEqual([
       ['a', 'tiktok', '2024-05-01', 4, 2],
-      ['b', null, '2024-05-02', 1, 1],
       ['b', null, null, 8, 1],
+      ['b', null, '2024-05-02', 1, 1],
     ]);
     const inPeriod = await rows
       .aggregate<{ _id: string; views: number }>([
