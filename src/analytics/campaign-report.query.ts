@@ -48,7 +48,7 @@ export class CampaignReportQuery {
   async report(campaignId: string, request: ReportRequest): Promise<CampaignReportDto> {
     const id = String(campaignId);
     const { minViews = 0, interval = 'day' } = request;
-    const key = queryKey('report', [request.platform, request.from, request.to, minViews, interval]);
+    const key = queryKey('report', [request.platform, request.from, request.to, minViews, interval, this.config.RANKING_PRIOR_VIEWS]);
     const cached = await this.cache.get<CampaignReportDto>(id, key);
     if (cached?.rows) return cached.rows;
     const filter = sliceFilter(id, request);

@@ -88,7 +88,7 @@ describe('TopPerformersQuery.top', () => {
       [2, 'mid'],
     ]);
     expect(ranking[0].adjustedRate).toBeCloseTo((80 + 100 * p0) / 1100, 15);
-    const key = JSON.stringify(['top', 'tiktok', '2024-05-01', null, 100, 'adjusted', 2]);
+    const key = JSON.stringify(['top', 'tiktok', '2024-05-01', null, 100, 'adjusted', 2, 100]);
     expect(cache.get).toHaveBeenCalledWith('c1', key);
     expect(cache.fill).toHaveBeenCalledWith(expect.anything(), 'c1', key, expect.any(Array));
   });

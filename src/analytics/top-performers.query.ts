@@ -57,7 +57,10 @@ export class TopPerformersQuery {
     const { minViews = 0, rankBy = 'rate' } = request;
     const indexed = !isSliced(request) && rankBy === 'rate';
     // The default ranking keeps its cache entries under the limit alone, as before.
-    const key = indexed && minViews === 0 ? limit : queryKey('top', [request.platform, request.from, request.to, minViews, rankBy, limit]);
+    const key =
+      indexed && minViews === 0
+        ? limit
+        : queryKey('top', [request.platform, request.from, request.to, minViews, rankBy, limit, this.config.RANKING_PRIOR_VIEWS]);
     const cached = await this.cache.get<ScoredCreator[]>(id, key);
     let rows = cached?.rows;
     if (rows === undefined) {
