@@ -42,9 +42,10 @@ const NotAfterTo = () =>
  * both (docs/ranking.md). class-validator runs a property's rules bottom-up; with
  * stopAtFirstError the first failure is its message.
  */
+// No `example` on the slice's parameters: Swagger UI's "Try it out" would fill them in,
+// and an unfiltered request would come back filtered.
 export class SliceQueryDto {
   @ApiPropertyOptional({
-    example: 'tiktok',
     description: 'Only rows of this platform (trimmed, case-insensitive, 1-200 characters)',
     minLength: 1,
     maxLength: 200,
@@ -57,7 +58,6 @@ export class SliceQueryDto {
   platform?: string;
 
   @ApiPropertyOptional({
-    example: '2024-05-01',
     format: 'date',
     description: 'First UTC posting day, inclusive; rows without postedAt are outside every period',
   })
@@ -67,7 +67,7 @@ export class SliceQueryDto {
   @IsDay('from')
   from?: string;
 
-  @ApiPropertyOptional({ example: '2024-05-31', format: 'date', description: 'Last UTC posting day, inclusive' })
+  @ApiPropertyOptional({ format: 'date', description: 'Last UTC posting day, inclusive' })
   @IsOptional()
   @Transform(trimmed)
   @IsDay('to')
