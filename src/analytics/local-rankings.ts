@@ -21,6 +21,8 @@ export class LocalRankings {
     private readonly maxCampaigns: number,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
+    /** Queries kept per campaign: slices multiply them (each minViews, dates… its own), and memory must stay bounded. */
+    private readonly maxQueries = 64,
   ) {}
 
   /** `query`: what was asked of the campaign (a limit, or a slice's parameters). */
@@ -50,7 +52,10 @@ export class LocalRankings {
       this.campaigns.set(campaignId, byLimit);
       if (this.campaigns.size > this.maxCampaigns) this.campaigns.delete(this.campaigns.keys().next().value as string);
     }
+    byLimit.delete(String(query));
     byLimit.set(String(query), { rows, filledAt: this.now() });
+    // The oldest fill goes first (a Map keeps insertion order).
+    if (byLimit.size > this.maxQueries) byLimit.delete(byLimit.keys().next().value as string);
   }
 
   invalidate(campaignIds: Iterable<string>): void {
