@@ -5,6 +5,11 @@ import { drawPlatforms, drawSeries } from './report-charts.js';
 import { DEFAULT_FILTERS, sliceParams, stateUrl, writeState } from './url-state.js';
 
 const $ = (id) => document.getElementById(id);
+const platformNames = (report) =>
+  report.byPlatform
+    .map((p) => p.platform)
+    .filter((p) => p !== null)
+    .sort();
 
 /** `k`: creators with fewer views than the prior's are marked as a small sample. */
 function row(p, k) {
@@ -72,17 +77,26 @@ function loadedKey(s) {
 /** One campaign: filters, report (KPI cards, platform split, trend), top performers, top posts, CSV download. */
 export function initCampaignView() {
   let current = { campaign: '', limit: 10, ...DEFAULT_FILTERS };
-  /** The campaign's own platforms, for the menu: read once per campaign, whatever the filters. */
+  /**
+   * The campaign's own platforms, for the menu. An unfiltered report lists them all (the
+   * usual way in: no extra request); a view opened filtered asks the unfiltered report once.
+   */
   let platformsOf = { campaign: null, platforms: [] };
+  // minViews trims the lists only: the platform split is still the whole slice's.
+  const unfiltered = (s) => !s.platform && !s.from && !s.to;
 
-  async function platformMenu(campaign, selected) {
-    if (platformsOf.campaign !== campaign) {
-      const res = await api(`/campaigns/${encodeURIComponent(campaign)}/report?interval=month`);
-      const platforms = res.ok ? (await res.json()).byPlatform.map((p) => p.platform).filter((p) => p !== null) : [];
-      platformsOf = { campaign, platforms: platforms.sort() };
+  async function knownPlatforms(state, report) {
+    if (report && unfiltered(state)) platformsOf = { campaign: state.campaign, platforms: platformNames(report) };
+    else if (platformsOf.campaign !== state.campaign) {
+      const res = await api(`/campaigns/${encodeURIComponent(state.campaign)}/report?interval=month`);
+      platformsOf = { campaign: state.campaign, platforms: res.ok ? platformNames(await res.json()) : [] };
     }
+    return platformsOf.platforms;
+  }
+
+  function platformMenu(platforms, selected) {
     const menu = $('filter-platform');
-    const names = [...platformsOf.platforms];
+    const names = [...platforms];
     // A shared link may name a platform the campaign does not have (any more): keep it listed.
     if (selected && !names.includes(selected)) names.push(selected);
     menu.replaceChildren(new Option('All platforms', ''), ...names.map((p) => new Option(p, p)));
@@ -124,9 +138,10 @@ export function initCampaignView() {
         api(`/campaigns/${encodeURIComponent(state.campaign)}/report?${r}`)
           .then(json)
           .catch((err) => (err instanceof ApiError && err.status === 404 ? null : Promise.reject(err))),
-        platformMenu(state.campaign, state.platform),
       ]);
+      const platforms = await knownPlatforms(state, report);
       if (current !== state) return; // a newer choice is already on its way
+      platformMenu(platforms, state.platform);
       const empty = performers.length === 0;
       const sliced = ['platform', 'from', 'to', 'minViews'].some((k) => state[k] !== DEFAULT_FILTERS[k]);
       if (empty)
