@@ -130,12 +130,16 @@ export function dbUri(name) {
 
 /**
  * The synthetic exports the benches use, generated once per shape: 1,000 campaigns and
- * `influencers` creators (500: nearly every row a new creator pair; 50: ~20 posts a pair).
+ * `influencers` creators (500: nearly every row a new creator pair; 50: ~20 posts a pair),
+ * 5 platforms, postedAt over 90 days; from 1M rows on, 200,000 of them form one more
+ * campaign, campaign_big (the sliced reads' large case). `v2` in the name: files of the
+ * earlier generator (9 months of dates, no big campaign) are not reused.
  */
 export function sampleFile(rows, badRatio = 0.02, seed = 7, influencers = 500) {
   mkdirSync(TMP, { recursive: true });
+  const bigCampaign = rows >= 1_000_000 ? 200_000 : 0;
   const shape = `${badRatio === 0.02 ? '' : `-bad${badRatio}`}${seed === 7 ? '' : `-seed${seed}`}${influencers === 500 ? '' : `-inf${influencers}`}`;
-  const file = join(TMP, `ingest-${rows}${shape}.csv`);
+  const file = join(TMP, `ingest-${rows}${shape}-v2.csv`);
   if (!existsSync(file)) {
     const res = spawnSync(
       process.execPath,
@@ -151,6 +155,8 @@ export function sampleFile(rows, badRatio = 0.02, seed = 7, influencers = 500) {
         String(influencers),
         '--seed',
         String(seed),
+        '--big-campaign',
+        String(bigCampaign),
         '--out',
         file,
       ],

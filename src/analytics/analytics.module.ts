@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsController } from './analytics.controller';
+import { CampaignReportQuery } from './campaign-report.query';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignTotalsService } from './campaign-totals.service';
 import { PendingChangesRepository } from './pending-changes.repository';
@@ -18,7 +19,14 @@ import { TopPerformersQuery } from './top-performers.query';
     ]),
   ],
   controllers: [AnalyticsController],
-  providers: [TopPerformersQuery, CampaignTotalsRepository, PendingChangesRepository, CampaignTotalsService, RankingCache],
+  providers: [
+    TopPerformersQuery,
+    CampaignReportQuery,
+    CampaignTotalsRepository,
+    PendingChangesRepository,
+    CampaignTotalsService,
+    RankingCache,
+  ],
   exports: [CampaignTotalsService, TopPerformersQuery],
 })
 export class AnalyticsModule {}

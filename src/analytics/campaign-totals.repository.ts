@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { ClientSession, CollationOptions, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
+import type { CreatorSums } from './scoring';
 import { CampaignSummary, InfluencerTotals } from './schemas/influencer-totals.schema';
 
 export type TopRow = Pick<InfluencerTotals, 'influencerId' | 'engagementRate' | 'likes' | 'comments' | 'shares' | 'views' | 'posts'>;
@@ -60,16 +61,38 @@ export class CampaignTotalsRepository {
     return (await this.summaries.find({}, { projection: { _id: 1 } }).toArray()).map((s) => s._id);
   }
 
-  /** The head of a campaign's ranking: rate descending, ties by influencerId (binary order). */
-  top(campaignId: string, limit: number): Promise<TopRow[]> {
+  /** The head of a campaign's ranking: rate descending, ties by influencerId (binary order); creators under `minViews` views left out. */
+  top(campaignId: string, limit: number, minViews = 0): Promise<TopRow[]> {
     return this.totals
-      .find(
-        { campaignId },
-        { projection: { _id: 0, influencerId: 1, engagementRate: 1, likes: 1, comments: 1, shares: 1, views: 1, posts: 1 } },
-      )
+      .find(minViews > 0 ? { campaignId, views: { $gte: minViews } } : { campaignId }, {
+        projection: { _id: 0, influencerId: 1, engagementRate: 1, likes: 1, comments: 1, shares: 1, views: 1, posts: 1 },
+      })
       .sort({ engagementRate: -1, influencerId: 1 })
       .limit(limit)
       .toArray();
+  }
+
+  /** Σ(likes + comments + shares) and Σviews over a campaign's creators: its pooled rate, from the totals (the index's prefix). */
+  async pooled(campaignId: string): Promise<{ engagements: number; views: number }> {
+    const [sums] = await this.totals
+      .aggregate<{ engagements: number; views: number }>([
+        { $match: { campaignId } },
+        { $group: { _id: null, engagements: { $sum: { $add: ['$likes', '$comments', '$shares'] } }, views: { $sum: '$views' } } },
+      ])
+      .toArray();
+    return { engagements: sums?.engagements ?? 0, views: sums?.views ?? 0 };
+  }
+
+  /** Every creator of a campaign with its totals. */
+  creatorsOf(campaignId: string): Promise<CreatorSums[]> {
+    return this.totals
+      .find({ campaignId }, { projection: { _id: 0, influencerId: 1, likes: 1, comments: 1, shares: 1, views: 1, posts: 1 } })
+      .toArray();
+  }
+
+  /** True once an upload of the campaign has completed with at least one row. */
+  async hasCampaign(campaignId: string): Promise<boolean> {
+    return (await this.summaries.countDocuments({ _id: campaignId }, { limit: 1 })) > 0;
   }
 
   /** Natural order by id (campaign_2 before campaign_10), one page of it. */

@@ -49,6 +49,15 @@ describe('LocalRankings', () => {
     expect(local.get('c1', 10)).toBeUndefined();
   });
 
+  it('keeps at most maxQueries queries of a campaign, dropping the oldest fill', () => {
+    const local = new LocalRankings(10, 1_000, () => 0, 3);
+    local.resume();
+    for (const q of ['q1', 'q2', 'q3']) local.fill(local.ticket(), 'c1', q, rows(q));
+    local.fill(local.ticket(), 'c1', 'q1', rows('q1 again')); // a refill counts as the newest
+    local.fill(local.ticket(), 'c1', 'q4', rows('q4'));
+    expect(['q1', 'q2', 'q3', 'q4'].map((q) => local.get('c1', q))).toEqual([rows('q1 again'), undefined, rows('q3'), rows('q4')]);
+  });
+
   it('forgets entries older than the maximum age', () => {
     const { local, advance } = setUp(10, 1_000);
     local.fill(local.ticket(), 'c1', 10, rows('a'));

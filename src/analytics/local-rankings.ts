@@ -1,7 +1,5 @@
-import type { TopRow } from './campaign-totals.repository';
-
 interface Entry {
-  rows: TopRow[];
+  rows: unknown;
   filledAt: number;
 }
 
@@ -15,7 +13,7 @@ interface Entry {
  */
 export class LocalRankings {
   /** By campaign, least recently used first (a Map keeps insertion order). */
-  private readonly campaigns = new Map<string, Map<number, Entry>>();
+  private readonly campaigns = new Map<string, Map<string, Entry>>();
   private live = false;
   private invalidations = 0;
 
@@ -23,15 +21,18 @@ export class LocalRankings {
     private readonly maxCampaigns: number,
     private readonly maxAgeMs: number,
     private readonly now: () => number = Date.now,
+    /** Queries kept per campaign: slices multiply them (each minViews, dates… its own), and memory must stay bounded. */
+    private readonly maxQueries = 64,
   ) {}
 
-  get(campaignId: string, limit: number): TopRow[] | undefined {
+  /** `query`: what was asked of the campaign (a limit, or a slice's parameters). */
+  get(campaignId: string, query: string | number): unknown {
     if (!this.live) return undefined;
     const byLimit = this.campaigns.get(campaignId);
-    const entry = byLimit?.get(limit);
+    const entry = byLimit?.get(String(query));
     if (!byLimit || !entry) return undefined;
     if (this.now() - entry.filledAt > this.maxAgeMs) {
-      byLimit.delete(limit);
+      byLimit.delete(String(query));
       return undefined;
     }
     this.campaigns.delete(campaignId);
@@ -43,7 +44,7 @@ export class LocalRankings {
     return this.invalidations;
   }
 
-  fill(ticket: number, campaignId: string, limit: number, rows: TopRow[]): void {
+  fill(ticket: number, campaignId: string, query: string | number, rows: unknown): void {
     if (!this.live || ticket !== this.invalidations) return;
     let byLimit = this.campaigns.get(campaignId);
     if (!byLimit) {
@@ -51,7 +52,10 @@ export class LocalRankings {
       this.campaigns.set(campaignId, byLimit);
       if (this.campaigns.size > this.maxCampaigns) this.campaigns.delete(this.campaigns.keys().next().value as string);
     }
-    byLimit.set(limit, { rows, filledAt: this.now() });
+    byLimit.delete(String(query));
+    byLimit.set(String(query), { rows, filledAt: this.now() });
+    // The oldest fill goes first (a Map keeps insertion order).
+    if (byLimit.size > this.maxQueries) byLimit.delete(byLimit.keys().next().value as string);
   }
 
   invalidate(campaignIds: Iterable<string>): void {

@@ -47,14 +47,14 @@ describe('RankingCache (real Redis)', () => {
       () => cache.get(campaign, limit),
       (v) => v !== null,
       'Redis answers',
-    ) as Promise<CachedTop>;
+    ) as Promise<CachedTop<TopRow[]>>;
   /** What process `cache` reads once the other's fill has reached Redis. */
   const readFilled = (cache: RankingCache, limit = 10) =>
     until(
       () => cache.get(campaign, limit),
       (v) => v?.rows !== undefined,
       'the fill reached Redis',
-    ) as Promise<CachedTop>;
+    ) as Promise<CachedTop<TopRow[]>>;
 
   it('misses a campaign nobody filled, under version 0', async () => {
     expect(await read(a)).toMatchObject({ version: '0', rows: undefined });

@@ -3,7 +3,6 @@ import Redis from 'ioredis';
 import { cacheCommand } from '../core/redis/cache-command';
 import { RedisKeys } from '../core/redis/redis-keys';
 import { REDIS_CLIENT } from '../core/redis/redis.tokens';
-import type { TopRow } from './campaign-totals.repository';
 import { LocalRankings } from './local-rankings';
 
 /** Bounds memory: a campaign nobody reads drops out of the cache. */
@@ -13,15 +12,15 @@ const LOCAL_MAX_CAMPAIGNS = 2_000;
 /** The staleness bound should an invalidation message ever be lost (it is not retried). */
 const LOCAL_MAX_AGE_MS = 60_000;
 
-// KEYS: version key. ARGV: entry prefix, limit. One round trip for the version and its entry.
+// KEYS: version key. ARGV: entry prefix, query. One round trip for the version and its entry.
 const GET_SCRIPT = `
 local v = redis.call('GET', KEYS[1]) or '0'
 return {v, redis.call('GET', ARGV[1] .. v .. ':' .. ARGV[2])}`;
 
-export interface CachedTop {
+export interface CachedTop<T> {
   version: string;
-  /** The campaign's first `limit` creators; undefined when not cached. */
-  rows: TopRow[] | undefined;
+  /** The answer to the query (a ranking, a report); undefined when not cached. */
+  rows: T | undefined;
   /** Taken before the read: a fill under it is refused locally if an invalidation came since. */
   ticket: number;
 }
@@ -56,24 +55,28 @@ export class RankingCache implements OnModuleDestroy {
     return { version: this.redisKeys.key('top', campaignId, 'version'), entryPrefix: this.redisKeys.key('top', campaignId, 'v') };
   }
 
-  /** Keyed by campaign and limit, as the query is. null: the cache cannot be used right now. */
-  async get(campaignId: string, limit: number): Promise<CachedTop | null> {
+  /**
+   * Keyed by campaign and query: the limit of the default ranking, or a string naming a
+   * slice's parameters (anything the answer depends on). All of a campaign's entries go
+   * with its version. null: the cache cannot be used right now.
+   */
+  async get<T>(campaignId: string, query: string | number): Promise<CachedTop<T> | null> {
     this.subscribe();
     const ticket = this.local.ticket();
-    const near = this.local.get(campaignId, limit);
+    const near = this.local.get(campaignId, query) as T | undefined;
     if (near) return { version: '', rows: near, ticket };
     const k = this.keys(campaignId);
     const got = await cacheCommand(this.redis, this.logger, 'ranking cache read', async () => {
-      const [version, raw] = (await this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, limit)) as [string, string | null];
-      return { version, rows: raw === null ? undefined : (JSON.parse(raw) as TopRow[]), ticket };
+      const [version, raw] = (await this.redis.eval(GET_SCRIPT, 1, k.version, k.entryPrefix, String(query))) as [string, string | null];
+      return { version, rows: raw === null ? undefined : (JSON.parse(raw) as T), ticket };
     });
-    if (got?.rows) this.local.fill(ticket, campaignId, limit, got.rows);
+    if (got?.rows) this.local.fill(ticket, campaignId, query, got.rows);
     return got ?? null;
   }
 
-  fill(cached: CachedTop, campaignId: string, limit: number, rows: TopRow[]): void {
-    this.local.fill(cached.ticket, campaignId, limit, rows);
-    const key = `${this.keys(campaignId).entryPrefix}${cached.version}:${limit}`;
+  fill<T>(cached: CachedTop<T>, campaignId: string, query: string | number, rows: T): void {
+    this.local.fill(cached.ticket, campaignId, query, rows);
+    const key = `${this.keys(campaignId).entryPrefix}${cached.version}:${query}`;
     void cacheCommand(this.redis, this.logger, 'ranking cache fill', () => this.redis.set(key, JSON.stringify(rows), 'EX', ENTRY_TTL_S));
   }
 

@@ -1,10 +1,13 @@
+import { Type } from '@nestjs/common';
 import { MongoNetworkError, MongoServerError } from 'mongodb';
-import { newTestService } from '../../test/support/new-test-service';
+import { Mocked, newTestService } from '../../test/support/new-test-service';
 import { CampaignTotalsRepository, TopRow } from './campaign-totals.repository';
 import { RankingCache } from './ranking-cache';
+import type { ScoredCreator } from './scoring';
+import { SLICE_ROWS, SliceRows } from './slice-rows';
 import { TopPerformersQuery } from './top-performers.query';
 
-const row = (influencerId: string, engagementRate: number): TopRow => ({
+const row = (influencerId: string, engagementRate: number): TopRow & Partial<ScoredCreator> => ({
   influencerId,
   engagementRate,
   likes: 1,
@@ -15,18 +18,39 @@ const row = (influencerId: string, engagementRate: number): TopRow => ({
 });
 
 async function setUp() {
-  const { sut, mocks } = await newTestService(TopPerformersQuery);
-  return { sut, cache: mocks(RankingCache), repository: mocks(CampaignTotalsRepository) };
+  const { sut, mocks } = await newTestService(TopPerformersQuery, { config: { RANKING_PRIOR_VIEWS: 100 } });
+  const repository = mocks(CampaignTotalsRepository);
+  repository.pooled.mockResolvedValue({ engagements: 60, views: 600 });
+  // A token, not a class: the harness injects an empty object, given its methods here.
+  const slices = Object.assign(mocks(SLICE_ROWS as unknown as Type<object>), {
+    creators: jest.fn(),
+    creatorDays: jest.fn(),
+    topPosts: jest.fn(),
+  }) as Mocked<SliceRows>;
+  const cache = mocks(RankingCache);
+  cache.fill.mockReturnValue(undefined);
+  return { sut, cache, repository, slices };
 }
 
 describe('TopPerformersQuery.top', () => {
   it('answers a cache hit from the cache alone, ranked from 1', async () => {
     const { sut, cache, repository } = await setUp();
-    cache.get.mockResolvedValue({ version: '4', rows: [row('a', 0.5), row('b', 0.1)], ticket: 0 });
+    cache.get.mockResolvedValue({ version: '4', rows: [{ ...row('a', 0.5), adjustedRate: 0.2 }, row('b', 0.1)], ticket: 0 });
     const ranking = await sut.top('c1', 2);
     expect(cache.get).toHaveBeenCalledWith('c1', 2);
     expect(ranking).toEqual([
-      { rank: 1, campaignId: 'c1', influencerId: 'a', engagementRate: 0.5, likes: 1, comments: 2, shares: 3, views: 60, posts: 1 },
+      {
+        rank: 1,
+        campaignId: 'c1',
+        influencerId: 'a',
+        engagementRate: 0.5,
+        likes: 1,
+        comments: 2,
+        shares: 3,
+        views: 60,
+        posts: 1,
+        adjustedRate: 0.2,
+      },
       expect.objectContaining({ rank: 2, influencerId: 'b' }),
     ]);
     expect(repository.top).not.toHaveBeenCalled();
@@ -38,10 +62,56 @@ describe('TopPerformersQuery.top', () => {
     cache.get.mockResolvedValue({ version: '7', rows: undefined, ticket: 3 });
     const rows = [row('a', 0.5)];
     repository.top.mockResolvedValue(rows);
-    cache.fill.mockReturnValue(undefined);
-    expect((await sut.top('c1', 10)).map((r) => r.influencerId)).toEqual(['a']);
-    expect(repository.top).toHaveBeenCalledWith('c1', 10);
-    expect(cache.fill).toHaveBeenCalledWith({ version: '7', rows: undefined, ticket: 3 }, 'c1', 10, rows);
+    const ranking = await sut.top('c1', 10);
+    expect(ranking.map((r) => r.influencerId)).toEqual(['a']);
+    // p0 = 60 / 600 = 0.1 over the campaign's totals; (6 + 100 · 0.1) / (60 + 100)
+    expect(ranking[0].adjustedRate).toBeCloseTo(16 / 160, 15);
+    expect(repository.top).toHaveBeenCalledWith('c1', 10, 0);
+    expect(cache.fill).toHaveBeenCalledWith({ version: '7', rows: undefined, ticket: 3 }, 'c1', 10, [
+      { ...rows[0], adjustedRate: ranking[0].adjustedRate },
+    ]);
+  });
+
+  it('reads a slice from the rows, ranks it by the adjusted rate and caches it under its own name', async () => {
+    const { sut, cache, repository, slices } = await setUp();
+    cache.get.mockResolvedValue({ version: '2', rows: undefined, ticket: 1 });
+    slices.creators.mockResolvedValue([
+      { influencerId: 'tiny', likes: 5, comments: 0, shares: 0, views: 10, posts: 1 },
+      { influencerId: 'big', likes: 80, comments: 0, shares: 0, views: 1000, posts: 4 },
+      { influencerId: 'mid', likes: 10, comments: 0, shares: 0, views: 200, posts: 2 },
+    ]);
+    const ranking = await sut.top('c1', 2, { platform: 'tiktok', from: '2024-05-01', rankBy: 'adjusted', minViews: 100 });
+    expect(slices.creators).toHaveBeenCalledWith({ campaignId: 'c1', platform: 'tiktok', from: '2024-05-01' });
+    expect(repository.top).not.toHaveBeenCalled();
+    // p0 = 95 / 1210 over all three (tiny too, though minViews leaves it out); big ranks first.
+    const p0 = 95 / 1210;
+    expect(ranking.map((r) => [r.rank, r.influencerId])).toEqual([
+      [1, 'big'],
+      [2, 'mid'],
+    ]);
+    expect(ranking[0].adjustedRate).toBeCloseTo((80 + 100 * p0) / 1100, 15);
+    const key = JSON.stringify(['top', 'tiktok', '2024-05-01', null, 100, 'adjusted', 2, 100]);
+    expect(cache.get).toHaveBeenCalledWith('c1', key);
+    expect(cache.fill).toHaveBeenCalledWith(expect.anything(), 'c1', key, expect.any(Array));
+  });
+
+  it('ranks a whole campaign by the adjusted rate from its totals, without reading rows', async () => {
+    const { sut, cache, repository, slices } = await setUp();
+    cache.get.mockResolvedValue(null);
+    repository.creatorsOf.mockResolvedValue([
+      { influencerId: 'b', likes: 1, comments: 0, shares: 0, views: 10, posts: 1 },
+      { influencerId: 'a', likes: 1, comments: 0, shares: 0, views: 10, posts: 1 },
+    ]);
+    expect((await sut.top('c1', 10, { rankBy: 'adjusted' })).map((r) => r.influencerId)).toEqual(['a', 'b']);
+    expect(slices.creators).not.toHaveBeenCalled();
+  });
+
+  it('keeps the indexed read for minViews without a slice, with the bound in the query', async () => {
+    const { sut, cache, repository } = await setUp();
+    cache.get.mockResolvedValue(null);
+    repository.top.mockResolvedValue([]);
+    expect(await sut.top('c1', 5, { minViews: 500 })).toEqual([]);
+    expect(repository.top).toHaveBeenCalledWith('c1', 5, 500);
   });
 
   it('reads the database, and fills nothing, while Redis is unavailable', async () => {

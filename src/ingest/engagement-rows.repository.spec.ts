@@ -113,8 +113,10 @@ describe('EngagementRowsRepository (real database)', () => {
     ]);
   });
 
-  it('keeps no secondary index: every write and read of the ingest path is by _id', async () => {
+  it('keeps one secondary index, for slices: every write and read of the ingest path is by _id', async () => {
     await tx.run((s) => repo.insert([row('k1', 'c1', 'i1', 5)], s));
-    expect((await rows.indexes()).map((i) => i.name)).toEqual(['_id_']);
+    const indexes = await rows.indexes();
+    expect(indexes.map((i) => i.name).sort()).toEqual(['_id_', 'slices']);
+    expect(indexes.find((i) => i.name === 'slices')!.key).toEqual({ campaignId: 1, platform: 1, postedAt: 1 });
   });
 });

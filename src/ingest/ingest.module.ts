@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AnalyticsModule } from '../analytics/analytics.module';
 import { ChunkWriterService } from './chunk-writer.service';
-import { EngagementRowsRepository } from './engagement-rows.repository';
+import { EngagementRowsModule } from './engagement-rows.module';
 import { FinalizeService } from './finalize.service';
 import { IngestEventsController } from './ingest-events.controller';
 import { IngestJobRepository } from './ingest-job.repository';
@@ -15,7 +15,6 @@ import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
 import { SampleSeeder } from './sample-seeder';
 import { TotalsAuditModule } from './totals-audit.module';
-import { EngagementRowDoc, EngagementRowSchema } from './schemas/engagement-row.schema';
 import { IngestErrorPage, IngestErrorPageSchema, IngestJob, IngestJobSchema } from './schemas/ingest-job.schema';
 
 interface IngestModuleOptions {
@@ -33,8 +32,8 @@ export class IngestModule {
       imports: [
         AnalyticsModule,
         TotalsAuditModule,
+        EngagementRowsModule,
         MongooseModule.forFeature([
-          { name: EngagementRowDoc.name, schema: EngagementRowSchema },
           { name: IngestJob.name, schema: IngestJobSchema },
           { name: IngestErrorPage.name, schema: IngestErrorPageSchema },
         ]),
@@ -46,7 +45,6 @@ export class IngestModule {
         IngestJobRepository,
         IngestProgressRepository,
         IngestQueue,
-        EngagementRowsRepository,
         ChunkWriterService,
         FinalizeService,
         ...(worker ? [IngestProcessor, IngestReaper] : []),

@@ -90,9 +90,14 @@ describe('GET /top-performers (real database)', () => {
       expect(totalsIndexes).toContainEqual(
         expect.objectContaining({ name: 'top_performers', key: { campaignId: 1, engagementRate: -1, influencerId: 1 } }),
       );
-      // Rows are only ever read and written by _id: a secondary index would only slow inserts.
+      // Ingest reads and writes rows by _id; the one secondary index serves analytics' slices.
       const rowIndexes = await db.collection('engagement_rows').indexes();
-      expect(rowIndexes.map((i) => i.name)).toEqual(['_id_']);
+      expect(rowIndexes.map((i) => [i.name, i.key])).toEqual([
+        ['_id_', { _id: 1 }],
+        ['slices', { campaignId: 1, platform: 1, postedAt: 1 }],
+      ]);
+      const sliceRead = db.collection('engagement_rows').find({ campaignId: 'c1', platform: 'tiktok', postedAt: { $gte: new Date(0) } });
+      expect(plan(await sliceRead.explain())).toMatch(/IXSCAN.*slices/);
 
       const topQuery = db
         .collection('influencer_totals')

@@ -152,6 +152,69 @@ describe('the database engine behaves as MongoDB where the app relies on it', ()
     }
   });
 
+  it("a slice's aggregation: $match on an index range, $group by creator, platform and UTC day ($dateToString), $sort on a computed rate", async () => {
+    // What analytics asks of the rows per request (EngagementRowsRepository: creators, creatorDays, topPosts).
+    const rows = db.collection<{ _id: string; c: string; i: string; platform?: string; postedAt?: Date; likes: number; views: number }>(
+      'slice_rows',
+    );
+    await rows.createIndex({ c: 1, platform: 1, postedAt: 1 }, { name: 'slices' });
+    await rows.insertMany([
+      { _id: 'r1', c: 'c1', i: 'a', platform: 'tiktok', postedAt: new Date('2024-05-01T23:30:00Z'), likes: 3, views: 10 },
+      { _id: 'r2', c: 'c1', i: 'a', platform: 'tiktok', postedAt: new Date('2024-05-01T00:00:00Z'), likes: 1, views: 10 },
+      { _id: 'r3', c: 'c1', i: 'b', postedAt: new Date('2024-05-02T00:30:00Z'), likes: 1, views: 20 },
+      { _id: 'r4', c: 'c1', i: 'b', likes: 8, views: 10 },
+      { _id: 'r5', c: 'c2', i: 'a', platform: 'tiktok', postedAt: new Date('2024-05-01T12:00:00Z'), likes: 9, views: 9 },
+    ]);
+    const period = { $gte: new Date('2024-05-01T00:00:00Z'), $lt: new Date('2024-05-02T00:00:00Z') };
+    const byCreatorDay = await rows
+      .aggregate<{ _id: { i: string; p?: string | null; d?: string | null }; likes: number; posts: number }>([
+        { $match: { c: 'c1' } },
+        {
+          $group: {
+            _id: { i: '$i', p: '$platform', d: { $dateToString: { format: '%Y-%m-%d', date: '$postedAt' } } },
+            likes: { $sum: '$likes' },
+            posts: { $sum: 1 },
+          },
+        },
+      ])
+      .toArray();
+    // A missing platform or postedAt groups as absent or null (MongoDB leaves the field out), never as a value.
+    expect(byCreatorDay.map((g) => [g._id.i, g._id.p ?? null, g._id.d ?? null, g.likes, g.posts]).sort()).toEqual([
+      ['a', 'tiktok', '2024-05-01', 4, 2],
+      ['b', null, null, 8, 1],
+      ['b', null, '2024-05-02', 1, 1],
+    ]);
+    const inPeriod = await rows
+      .aggregate<{ _id: string; views: number }>([
+        { $match: { c: 'c1', postedAt: period } },
+        { $group: { _id: '$i', views: { $sum: '$views' } } },
+      ])
+      .toArray();
+    expect(inPeriod).toEqual([{ _id: 'a', views: 20 }]); // rows without postedAt are outside every period
+
+    const plan = JSON.stringify(
+      await rows
+        .aggregate([{ $match: { c: 'c1', platform: 'tiktok', postedAt: period } }, { $group: { _id: '$i', n: { $sum: 1 } } }])
+        .explain(),
+    );
+    expect(plan).toMatch(/IXSCAN[^]*slices/);
+
+    const top = await rows
+      .aggregate<{ _id: string; rate: number }>([
+        { $match: { c: 'c1' } },
+        { $project: { rate: { $divide: [{ $add: ['$likes', 0] }, '$views'] }, views: 1, i: 1 } },
+        { $sort: { rate: -1, views: -1, i: 1, _id: 1 } },
+        { $limit: 3 },
+        { $project: { rate: 1 } },
+      ])
+      .toArray();
+    expect(top).toEqual([
+      { _id: 'r4', rate: 0.8 },
+      { _id: 'r1', rate: 0.3 },
+      { _id: 'r2', rate: 0.1 },
+    ]);
+  });
+
   it('findOneAndUpdate with $inc and upsert returns the new value, first creating the document, then incrementing it', async () => {
     const counters = db.collection<{ _id: string; value: number }>('counters_seq');
     const next = () => counters.findOneAndUpdate({ _id: 'seq' }, { $inc: { value: 1 } }, { upsert: true, returnDocument: 'after' });

@@ -169,8 +169,10 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
     chart: { labels: ranking.map((r) => r.influencerId), values: ranking.map((r) => r.engagementRate * 100) },
     table: ranking.map((r) => [
       String(r.rank),
-      r.influencerId,
+      // A creator with fewer views than RANKING_PRIOR_VIEWS (1000) carries the "small sample" badge.
+      `${r.influencerId}${r.views < 1000 ? 'small sample' : ''}`,
       `${(r.engagementRate * 100).toFixed(2)}%`,
+      `${(r.adjustedRate * 100).toFixed(2)}%`,
       ...[r.likes, r.comments, r.shares, r.views, r.posts].map((n) => en.format(n)),
     ]),
   });
@@ -198,6 +200,82 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     await phone.close();
     expect([...errors, ...phoneErrors]).toEqual([]);
+  });
+
+  it('filters a campaign by platform, dates, minimum views and rank, all in the address; shows the report and links its CSV', async () => {
+    const slice = { platform: 'tiktok', from: '2024-02-01', to: '2024-06-30', minViews: 100000, rankBy: 'adjusted' };
+    const query = new URLSearchParams({ campaign: 'campaign_6', ...slice, minViews: String(slice.minViews) }).toString();
+    await page.goto(`${url}/?${query}#campaigns`, { waitUntil: 'networkidle' });
+    const loaded = `campaign_6|10|${new URLSearchParams({ ...slice, minViews: String(slice.minViews) })}`;
+    await page.locator(`#campaign-view[data-loaded="${loaded}"]`).waitFor();
+    const ranking = await top(app, 'campaign_6', 10, slice);
+    expect(ranking.length).toBeGreaterThan(1);
+    const shown = await chartAndTable(page);
+    expect(shown.table).toEqual(expected(ranking).table);
+    // Ranked by the adjusted rate: the bars are that rate.
+    expect(shown.chart).toEqual({ labels: ranking.map((r) => r.influencerId), values: ranking.map((r) => r.adjustedRate * 100) });
+
+    // The menu lists the campaign's own platforms; the filters show the address's values.
+    const menu = await page.locator('#filter-platform option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(menu).toEqual(['', 'facebook', 'instagram', 'tiktok', 'twitter', 'youtube']);
+    expect(await page.locator('#filter-platform').inputValue()).toBe('tiktok');
+    expect(await page.locator('#filter-from').inputValue()).toBe('2024-02-01');
+    expect(await page.locator('#filter-min-views').inputValue()).toBe('100000');
+
+    // KPI cards are the report's totals; the trend has one point per day of the slice.
+    const report = (
+      await request(server())
+        .get('/campaigns/campaign_6/report')
+        .query({ platform: 'tiktok', from: '2024-02-01', to: '2024-06-30', minViews: 100000 })
+        .expect(200)
+    ).body;
+    const kpi = (name: string) => page.locator(`#report-kpis [data-kpi="${name}"] dd`).innerText();
+    expect(await kpi('Posts')).toBe(en.format(report.totals.posts));
+    expect(await kpi('Views')).toBe(en.format(report.totals.views));
+    expect(await kpi('Engagement rate')).toBe(`${(report.totals.engagementRate * 100).toFixed(2)}%`);
+    const series = await page.evaluate(
+      () =>
+        (window as unknown as { Chart: { getChart(id: string): { data: { labels: string[] } } } }).Chart.getChart('series-chart').data
+          .labels,
+    );
+    expect(series).toEqual(report.series.map((p: { period: string }) => p.period));
+    expect(await page.locator('#posts-table tbody tr').count()).toBe(report.topPosts.length);
+    await screenshot(page, 'dashboard-report-1280.png');
+
+    // The CSV link carries the same slice, and the server answers it as an attachment.
+    const href = await page.locator('#campaign-csv').getAttribute('href');
+    expect(href).toBe(`/campaigns/campaign_6/creators.csv?${new URLSearchParams({ ...slice, minViews: String(slice.minViews) })}`);
+    const csv = await request(server()).get(href!).expect(200);
+    expect(csv.headers['content-disposition']).toMatch(/^attachment/);
+    expect(csv.text.split('\r\n')[1]).toBe(
+      [
+        1,
+        ranking[0].influencerId,
+        ranking[0].engagementRate,
+        ranking[0].adjustedRate,
+        ranking[0].likes,
+        ranking[0].comments,
+        ranking[0].shares,
+        ranking[0].views,
+        ranking[0].posts,
+      ].join(','),
+    );
+
+    // Weekly trend, then rank by rate again: each choice lands in the address.
+    await page.locator('#report-interval').selectOption('week');
+    await page.locator('#campaign-view[data-loaded$="interval=week"]').waitFor();
+    expect(page.url()).toContain('interval=week');
+    await page.locator('#filter-rank-by').selectOption('rate');
+    await page.locator('#campaign-view[data-loaded$="minViews=100000&interval=week"]').waitFor();
+    expect(page.url()).not.toContain('rankBy');
+    expect((await chartAndTable(page)).table).toEqual(expected(await top(app, 'campaign_6', 10, { ...slice, rankBy: 'rate' })).table);
+
+    // A slice with no creator says so rather than "no data".
+    await page.locator('#filter-min-views').fill('999999999');
+    await page.locator('#filter-min-views').dispatchEvent('change');
+    await page.locator('#campaign-view[data-loaded*="minViews=999999999"]').waitFor();
+    expect(await page.locator('#campaign-error').innerText()).toMatch(/No creator in this slice/);
+    expect(errors).toEqual([]);
   });
 
   it('searches the campaign list, pages through it, and says so for an unknown campaign', async () => {

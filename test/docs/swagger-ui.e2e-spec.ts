@@ -41,7 +41,18 @@ describe('Swagger UI at /docs in a real browser (headless Chromium)', () => {
     await page.waitForSelector('.opblock-summary-path');
 
     const paths = await page.$$eval('.opblock-summary-path', (els) => els.map((e) => e.getAttribute('data-path')));
-    expect(paths).toEqual(expect.arrayContaining(['/ingest', '/ingest/{jobId}', '/top-performers', '/campaigns', '/generate_brief', '/health']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/ingest',
+        '/ingest/{jobId}',
+        '/top-performers',
+        '/campaigns',
+        '/campaigns/{campaignId}/report',
+        '/campaigns/{campaignId}/creators.csv',
+        '/generate_brief',
+        '/health',
+      ]),
+    );
 
     const op = page.locator('#operations-analytics-AnalyticsController_topPerformers');
     await op.locator('.opblock-summary').click();

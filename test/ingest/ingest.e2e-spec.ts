@@ -72,6 +72,7 @@ describe('POST /ingest → workers → GET /ingest/:id (real database, Redis, Bu
       shares: 1,
       views: 100,
       posts: 1,
+      adjustedRate: expect.any(Number), // its value: test/analytics/slices
     });
     expect(ranking[2]).toMatchObject({ influencerId: 'bob', comments: 0, engagementRate: 0.1 });
 

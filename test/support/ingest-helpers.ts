@@ -28,12 +28,16 @@ export async function ingest(app: INestApplication, csv: string) {
   return waitForJob(app, res.body.jobId);
 }
 
-export async function top(app: INestApplication, campaignId: string, limit = 100) {
-  const res = await request(app.getHttpServer()).get('/top-performers').query({ campaignId, limit }).expect(200);
+export async function top(app: INestApplication, campaignId: string, limit = 100, slice: Record<string, string | number> = {}) {
+  const res = await request(app.getHttpServer())
+    .get('/top-performers')
+    .query({ campaignId, limit, ...slice })
+    .expect(200);
   return res.body as Array<{
     rank: number;
     influencerId: string;
     engagementRate: number;
+    adjustedRate: number;
     likes: number;
     comments: number;
     shares: number;

@@ -3,14 +3,15 @@ import { initBrief } from './brief.js';
 import { initCampaignList } from './campaign-list.js';
 import { initCampaignView } from './campaign-view.js';
 import { initUpload } from './upload.js';
-import { readState } from './url-state.js';
+import { DEFAULT_FILTERS, readState } from './url-state.js';
 
 initKeyControls();
 const view = initCampaignView();
 const list = initCampaignList({
   onChoose: (campaign) => {
     list.select(campaign);
-    view.show({ campaign, limit: view.current().limit });
+    // Another campaign: the limit stays, its filters start afresh (its platforms and dates differ).
+    view.show({ ...DEFAULT_FILTERS, campaign, limit: view.current().limit });
   },
 });
 initUpload({ onIngested: () => list.reload() });

@@ -2,8 +2,9 @@ import { formatCount, formatRate } from './format.js';
 
 let chart = null;
 
-/** Horizontal bars (long creator ids stay readable on a phone); the tooltip has the totals. */
-export function drawPerformers(canvas, box, performers) {
+/** Horizontal bars (long creator ids stay readable on a phone) of the rate ranked by; the tooltip has the totals. */
+export function drawPerformers(canvas, box, performers, rankBy = 'rate') {
+  const rate = (p) => (rankBy === 'adjusted' ? p.adjustedRate : p.engagementRate);
   const css = getComputedStyle(document.documentElement);
   const bar = css.getPropertyValue('--accent').trim() || '#3358d4';
   const ink = css.getPropertyValue('--ink-soft').trim() || '#555';
@@ -13,8 +14,8 @@ export function drawPerformers(canvas, box, performers) {
     labels: performers.map((p) => p.influencerId),
     datasets: [
       {
-        label: 'Engagement rate',
-        data: performers.map((p) => p.engagementRate * 100),
+        label: rankBy === 'adjusted' ? 'Adjusted rate' : 'Engagement rate',
+        data: performers.map((p) => rate(p) * 100),
         backgroundColor: bar,
         borderRadius: 3,
         performers,
@@ -23,6 +24,7 @@ export function drawPerformers(canvas, box, performers) {
   };
   if (chart) {
     chart.data = data;
+    chart.options.scales.x.title.text = `${data.datasets[0].label} (%)`;
     chart.update();
     return chart;
   }
@@ -44,7 +46,7 @@ export function drawPerformers(canvas, box, performers) {
             label: (item) => {
               const p = item.dataset.performers[item.dataIndex];
               return [
-                `Engagement rate ${formatRate(p.engagementRate)}`,
+                `Engagement rate ${formatRate(p.engagementRate)} · adjusted ${formatRate(p.adjustedRate)}`,
                 `Likes ${formatCount(p.likes)} · Comments ${formatCount(p.comments)} · Shares ${formatCount(p.shares)}`,
                 `Views ${formatCount(p.views)} · Posts ${formatCount(p.posts)}`,
               ];
@@ -53,7 +55,7 @@ export function drawPerformers(canvas, box, performers) {
         },
       },
       scales: {
-        x: { beginAtZero: true, title: { display: true, text: 'Engagement rate (%)', color: ink }, ticks: { color: ink } },
+        x: { beginAtZero: true, title: { display: true, text: `${data.datasets[0].label} (%)`, color: ink }, ticks: { color: ink } },
         y: { ticks: { color: ink, autoSkip: false } },
       },
     },

@@ -10,6 +10,12 @@ export class TopPerformerDto {
   @ApiProperty({ example: 40 }) shares!: number;
   @ApiProperty({ example: 18550 }) views!: number;
   @ApiProperty({ example: 4, description: 'Rows (posts) counted for this influencer' }) posts!: number;
+  @ApiProperty({
+    example: 0.0709,
+    description:
+      '(E + k·p0) / (V + k): E = likes + comments + shares and V = views of the creator in the slice, p0 = the slice pooled rate, k = RANKING_PRIOR_VIEWS',
+  })
+  adjustedRate!: number;
 }
 
 class CampaignSummaryDto {

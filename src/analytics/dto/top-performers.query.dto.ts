@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { RankedSliceQueryDto } from './slice.query.dto';
 
 /** Plain digits become a number; anything else stays as sent and fails validation. */
 const strictInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : value);
 
-export class TopPerformersQueryDto {
+export class TopPerformersQueryDto extends RankedSliceQueryDto {
   @ApiProperty({ example: 'campaign_6', description: 'Campaign to rank (exact, case-sensitive)' })
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   // class-validator runs these bottom-up; with stopAtFirstError the first failure is the message.
@@ -22,6 +23,16 @@ export class TopPerformersQueryDto {
   @Min(1, { message: 'limit must be an integer between 1 and 100' })
   @IsInt({ message: 'limit must be an integer between 1 and 100' })
   limit: number = 10;
+}
+
+/** `:campaignId` of the campaign routes: the same rules as the query parameter. */
+export class CampaignParamsDto {
+  @ApiProperty({ example: 'campaign_6', description: 'Campaign (exact, case-sensitive)' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @MaxLength(200, { message: 'campaignId must be at most 200 characters' })
+  @IsNotEmpty({ message: 'campaignId must not be empty' })
+  @IsString()
+  campaignId!: string;
 }
 
 export class CampaignsQueryDto {

@@ -297,6 +297,16 @@ export class AppConfig {
   @Min(0)
   @Max(100_000_000)
   INGEST_MAX_STORED_ERRORS = 100_000;
+
+  /**
+   * k of the adjusted rate (E + k·p0) / (V + k): a creator's rate counts as much as the
+   * slice's own after about this many views. 0 turns the shrinkage off (adjustedRate = rate).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000_000)
+  RANKING_PRIOR_VIEWS = 1_000;
 }
 
 function describe(errors: ValidationError[]): string[] {

@@ -85,6 +85,20 @@ describe('GET /ingest/:jobId/errors (IngestController.errors)', () => {
     expect(res.text).toBe('line,column,reason\n3,,"say ""hi"", then\nbye"\n');
   });
 
+  it('writes a cell a spreadsheet would run as a formula with a leading quote', async () => {
+    const { controller } = controllerWith(async function* () {
+      await Promise.resolve();
+      yield [
+        { line: 4, column: '=cmd', reason: '=HYPERLINK("http://x","y")' },
+        { line: 5, column: null, reason: '@SUM(A1)' },
+      ];
+    });
+    const res = new SlowClient();
+    res.startReading();
+    await controller.errors('job', { accepts: () => 'text/csv' } as unknown as Request, res as unknown as Response);
+    expect(res.text).toBe('line,column,reason\n4,\'=cmd,"\'=HYPERLINK(""http://x"",""y"")"\n5,,\'@SUM(A1)\n');
+  });
+
   it('answers an empty report as a header alone, or as []', async () => {
     for (const [accept, body] of [
       ['text/csv', 'line,column,reason\n'],

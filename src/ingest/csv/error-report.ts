@@ -1,12 +1,8 @@
 import { Readable } from 'node:stream';
+import { csvCell } from '../../core/csv/csv-cell';
 import type { RowError } from './row-validator';
 
 type ErrorReportFormat = 'csv' | 'json';
-
-function csvCell(v: string | null): string {
-  const s = v ?? '';
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 async function* reportText(pages: AsyncIterable<RowError[]>, format: ErrorReportFormat): AsyncGenerator<string> {
   yield format === 'csv' ? 'line,column,reason\n' : '[';

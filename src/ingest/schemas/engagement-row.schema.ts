@@ -22,6 +22,8 @@ export class EngagementRowDoc {
   @Prop({ required: true }) views!: number;
 }
 
-// No secondary index: every write and read of the ingest path is by _id, and totals are
-// kept incrementally (docs/data-model.md). The audit (TotalsAuditService) scans.
+// The ingest path reads and writes by _id only, and totals are kept incrementally
+// (docs/data-model.md); the audit (TotalsAuditService) scans. One secondary index serves
+// analytics' slices (a campaign, a platform, a postedAt range), aggregated per request.
 export const EngagementRowSchema = SchemaFactory.createForClass(EngagementRowDoc);
+EngagementRowSchema.index({ campaignId: 1, platform: 1, postedAt: 1 }, { name: 'slices' });

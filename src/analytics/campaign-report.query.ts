@@ -1,0 +1,113 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { AppConfig } from '../core/config/app-config';
+import { CampaignTotalsRepository } from './campaign-totals.repository';
+import { CampaignReportDto } from './dto/campaign-report.dto';
+import { RankingCache } from './ranking-cache';
+import { byId, CreatorSums, engagements, Interval, periodOf, pooledRate, rankCreators } from './scoring';
+import { CreatorDaySums, SLICE_ROWS, SliceRows } from './slice-rows';
+import { queryKey, RankingRequest, sliceFilter, toDto } from './top-performers.query';
+
+export interface ReportRequest extends Omit<RankingRequest, 'rankBy'> {
+  interval?: Interval;
+}
+
+const TOP_CREATORS = 10;
+const TOP_POSTS = 10;
+
+interface Figures {
+  posts: number;
+  likes: number;
+  comments: number;
+  shares: number;
+  views: number;
+}
+
+const zero = (): Figures => ({ posts: 0, likes: 0, comments: 0, shares: 0, views: 0 });
+
+function add(into: Figures, g: Figures): void {
+  into.posts += g.posts;
+  into.likes += g.likes;
+  into.comments += g.comments;
+  into.shares += g.shares;
+  into.views += g.views;
+}
+
+const withRate = (f: Figures) => ({ ...f, engagementRate: f.views > 0 ? engagements(f) / f.views : null });
+
+/** The campaign report (docs/api.md): one aggregation of the slice per (creator, platform, day), rolled up here. */
+@Injectable()
+export class CampaignReportQuery {
+  constructor(
+    private readonly repository: CampaignTotalsRepository,
+    private readonly cache: RankingCache,
+    private readonly config: AppConfig,
+    @Inject(SLICE_ROWS) private readonly slices: SliceRows,
+  ) {}
+
+  async report(campaignId: string, request: ReportRequest): Promise<CampaignReportDto> {
+    const id = String(campaignId);
+    const { minViews = 0, interval = 'day' } = request;
+    const key = queryKey('report', [request.platform, request.from, request.to, minViews, interval, this.config.RANKING_PRIOR_VIEWS]);
+    const cached = await this.cache.get<CampaignReportDto>(id, key);
+    if (cached?.rows) return cached.rows;
+    const filter = sliceFilter(id, request);
+    const [known, groups, posts] = await Promise.all([
+      this.repository.hasCampaign(id),
+      this.slices.creatorDays(filter),
+      this.slices.topPosts(filter, minViews, TOP_POSTS),
+    ]);
+    if (!known && groups.length === 0) throw new NotFoundException(`No rows for campaign ${JSON.stringify(id)}`);
+    const report: CampaignReportDto = {
+      campaignId: id,
+      filters: { platform: request.platform ?? null, from: request.from ?? null, to: request.to ?? null, minViews, interval },
+      ...this.rollUp(id, groups, minViews, interval),
+      topPosts: posts.map((p) => ({ ...p, postedAt: p.postedAt?.toISOString() ?? null })),
+    };
+    if (cached) this.cache.fill(cached, id, key, report);
+    return report;
+  }
+
+  hasCampaign(campaignId: string): Promise<boolean> {
+    return this.repository.hasCampaign(String(campaignId));
+  }
+
+  private rollUp(campaignId: string, groups: CreatorDaySums[], minViews: number, interval: Interval) {
+    const creators = new Map<string, CreatorSums>();
+    const platforms = new Map<string | null, { figures: Figures; creators: Set<string> }>();
+    const periods = new Map<string, Figures>();
+    const totals = zero();
+    const undated = zero();
+    for (const g of groups) {
+      add(totals, g);
+      const c = creators.get(g.influencerId);
+      if (c) add(c, g);
+      else creators.set(g.influencerId, { influencerId: g.influencerId, ...pickFigures(g) });
+      let p = platforms.get(g.platform);
+      if (!p) platforms.set(g.platform, (p = { figures: zero(), creators: new Set() }));
+      add(p.figures, g);
+      p.creators.add(g.influencerId);
+      if (g.day === null) add(undated, g);
+      else {
+        const period = periodOf(g.day, interval);
+        let f = periods.get(period);
+        if (!f) periods.set(period, (f = zero()));
+        add(f, g);
+      }
+    }
+    const p0 = pooledRate(creators.values());
+    const k = this.config.RANKING_PRIOR_VIEWS;
+    return {
+      prior: { views: k, rate: p0 },
+      totals: { creators: creators.size, ...withRate(totals) },
+      byPlatform: [...platforms]
+        // views desc, then by name with "no platform" last: a stable order for equal views.
+        .sort(([a, x], [b, y]) => y.figures.views - x.figures.views || (a === null ? 1 : b === null ? -1 : byId(a, b)))
+        .map(([platform, p]) => ({ platform, creators: p.creators.size, ...withRate(p.figures) })),
+      series: [...periods].sort(([a], [b]) => byId(a, b)).map(([period, f]) => ({ period, ...withRate(f) })),
+      undated: { posts: undated.posts, views: undated.views },
+      topCreators: toDto(campaignId, rankCreators([...creators.values()], { k, minViews, rankBy: 'adjusted', p0 }).slice(0, TOP_CREATORS)),
+    };
+  }
+}
+
+const pickFigures = (g: Figures): Figures => ({ posts: g.posts, likes: g.likes, comments: g.comments, shares: g.shares, views: g.views });
