@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import OpenAI, { type APIError } from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { AppConfig } from '../../core/config/app-config';
-import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
+import { LLM_BRIEF_JSON_SCHEMA, LLM_BRIEF_MAX_TOKENS, LlmBrief, parseLlmBrief } from './brief-schema';
 import { LlmDeadlineError, LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
 import { LlmGate } from './llm-gate';
 
@@ -68,7 +68,11 @@ export class LlmClient {
         this.structuredOutputs = false;
         res = await this.request(client, system, user, abort.signal);
       }
-      return parseLlmBrief(res.choices[0]?.message?.content);
+      const choice = res.choices[0];
+      if (choice?.finish_reason === 'length') {
+        throw new LlmInvalidOutputError(`the model's answer was cut at max_tokens (${LLM_BRIEF_MAX_TOKENS})`);
+      }
+      return parseLlmBrief(choice?.message?.content);
     } catch (err) {
       // Decided by our own timer: how an aborted fetch surfaces differs between runtimes.
       if (abort.signal.aborted) {
@@ -87,6 +91,8 @@ export class LlmClient {
       {
         model: this.model,
         temperature: 0.7,
+        // Sized from the schema: a model that runs on inside a string stops here, not at the deadline.
+        max_tokens: LLM_BRIEF_MAX_TOKENS,
         messages: [
           { role: 'system', content: system },
           { role: 'user', content: user },
