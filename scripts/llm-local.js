@@ -12,8 +12,12 @@ const SCRIPT = path.join(__dirname, 'llm-server.sh');
 
 function run(args) {
   return new Promise((resolve, reject) =>
-    execFile('bash', [SCRIPT, ...args], { maxBuffer: 1 << 20 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`llm-server.sh ${args.join(' ')} failed:\n${stderr}`)) : resolve(stdout),
+    // The server outlives no test run or bench that started it, even one killed before its teardown.
+    execFile(
+      'bash',
+      [SCRIPT, ...args],
+      { maxBuffer: 1 << 20, env: { ...process.env, LLM_SERVER_OWNER_PID: String(process.pid) } },
+      (err, stdout, stderr) => (err ? reject(new Error(`llm-server.sh ${args.join(' ')} failed:\n${stderr}`)) : resolve(stdout)),
     ),
   );
 }

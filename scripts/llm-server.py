@@ -15,6 +15,7 @@ parser.add_argument("--alias", required=True, help="the model name the server an
 parser.add_argument("--port", type=int, required=True)
 parser.add_argument("--threads", type=int, default=1)
 parser.add_argument("--ctx", type=int, default=4096)
+parser.add_argument("--owner-pid", type=int, help="stop when this process is gone (a test run killed before its teardown)")
 args = parser.parse_args()
 
 params = xlc.CommonParams()
@@ -43,6 +44,16 @@ print(f"listening on {server.listening_address}", flush=True)
 stop = threading.Event()
 signal.signal(signal.SIGTERM, lambda *_: stop.set())
 signal.signal(signal.SIGINT, lambda *_: stop.set())
+if args.owner_pid:
+
+    def watch_owner():
+        while not stop.wait(2):
+            try:
+                os.kill(args.owner_pid, 0)
+            except ProcessLookupError:
+                stop.set()
+
+    threading.Thread(target=watch_owner, daemon=True).start()
 stop.wait()
 # The server's native threads would keep the interpreter from exiting.
 os._exit(0)

@@ -11,6 +11,7 @@
 #   scripts/llm-server.sh env [options]           print OPENAI_BASE_URL / OPENAI_API_KEY / LLM_MODEL (for `eval`)
 #   options: --port N (default $LLM_LOCAL_PORT or 8089), --model PATH (a GGUF file),
 #            --threads N (default 1), --ctx N (context tokens, default 4096)
+#   LLM_SERVER_OWNER_PID=<pid> (with `up`): the server stops by itself once that process is gone
 #
 # Everything listens on 127.0.0.1 and lives under .local/ (ignored by git).
 set -euo pipefail
@@ -119,7 +120,12 @@ install() {
 # ---------------------------------------------------------------- running
 
 pidfile() { echo "$RUN/llm-$PORT.pid"; }
-running() { [ -f "$(pidfile)" ] && kill -0 "$(cat "$(pidfile)")" 2>/dev/null; }
+# The pid file's process, if it is still our server on this port (a pid can be reused once it exits).
+running() {
+  [ -f "$(pidfile)" ] || return 1
+  local pid; pid="$(cat "$(pidfile)")"
+  tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -q -- "llm-server.py .*--port $PORT "
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; }
 answers() { "$VENV/bin/python" -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/health', timeout=2)" 2>/dev/null; }
 
@@ -127,6 +133,8 @@ answers() { "$VENV/bin/python" -c "import urllib.request as u; u.urlopen('http:/
 launch_command() {
   [ -f "$MODEL" ] || die "no model at $MODEL"
   LAUNCH=("$VENV/bin/python" "$ROOT/scripts/llm-server.py" --model "$MODEL" --alias "$ALIAS" --port "$PORT" --threads "$THREADS" --ctx "$CTX")
+  # A test run or bench that dies before its teardown does not leave the server behind.
+  [ -z "${LLM_SERVER_OWNER_PID:-}" ] || LAUNCH+=(--owner-pid "$LLM_SERVER_OWNER_PID")
 }
 
 # No telemetry from anything in the venv, and nothing fetched from a model hub.
