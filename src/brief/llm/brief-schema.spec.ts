@@ -18,12 +18,11 @@ describe('the brief schema', () => {
     expect(LLM_BRIEF_JSON_SCHEMA.additionalProperties).toBe(false);
   });
 
-  it('parses a good answer, trimmed, hashtags once each, a Markdown fence tolerated', () => {
+  it('parses a good answer as written, hashtags once each, a Markdown fence tolerated', () => {
     expect(parseLlmBrief(JSON.stringify(GOOD))).toEqual(GOOD);
-    expect(parseLlmBrief(answer({ caption: '  Glow.  ', hashtags: ['#a', '#a', '#b', '#c'] }))).toMatchObject({
-      caption: 'Glow.',
-      hashtags: ['#a', '#b', '#c'],
-    });
+    expect(parseLlmBrief(answer({ hashtags: ['#a', '#a', '#b', '#c'] })).hashtags).toEqual(['#a', '#b', '#c']);
+    // What the schema allows is allowed: no rule of ours that a server could not enforce.
+    expect(parseLlmBrief(answer({ tone: ' ' })).tone).toBe(' ');
     expect(parseLlmBrief('```json\n' + JSON.stringify(GOOD) + '\n```')).toEqual(GOOD);
   });
 
@@ -48,9 +47,8 @@ describe('the brief schema', () => {
     expect(() => parseLlmBrief(answer({ cta: '', tone: 7 }))).toThrow(/\/cta .*; \/tone /);
   });
 
-  it('refuses blank text, no JSON and no content', () => {
-    expect(() => parseLlmBrief(answer({ caption: '   ' }))).toThrow(/blank text in: caption/);
-    expect(() => parseLlmBrief(answer({ hook_ideas: ['a', ' ', 'c'] }))).toThrow(/blank text in: hook_ideas/);
+  it('refuses empty text, no JSON and no content', () => {
+    expect(() => parseLlmBrief(answer({ caption: '' }))).toThrow(/caption must NOT have fewer than 1 characters/);
     expect(() => parseLlmBrief('not json')).toThrow(/did not return valid JSON/);
     expect(() => parseLlmBrief('[]')).toThrow(/must be object/);
     expect(() => parseLlmBrief('')).toThrow(/no content/);

@@ -42,7 +42,8 @@ export function buildPrompt(i: PromptInput): { system: string; user: string } {
     `suggested call to action: ${data(i.direction.cta, 200)}`,
     `suggested tone: ${data(i.direction.tone, 200)}`,
     '</data>',
-    `Write the brief for a creator on ${i.platform}. Keep the caption under ${L.captionChars} characters and start it with the disclosure ${i.trends.disclosure}.`,
+    // No number for the caption's length (the schema bounds it): a 135M model wrote "220,000,000…" into it.
+    `Write the brief for a creator on ${i.platform}. Keep the caption to one or two short sentences and start it with the disclosure ${i.trends.disclosure}.`,
   ].join('\n');
   return { system, user };
 }
