@@ -98,6 +98,18 @@ describe('POST /generate_brief through the openai SDK against an HTTP stub (real
     expect(res.body.message).toMatch(/cut at max_tokens/);
   });
 
+  it.each([
+    ['leaves the disclosure out of the caption', 'no-disclosure'],
+    ['buries it after the first 100 characters', 'buried-disclosure'],
+  ])('puts the disclosure at the front, once, when the LLM %s', async (_case, mode) => {
+    stub.script([mode]);
+    const res = await post(body()).expect(200);
+    expect(res.body.caption).toMatch(/^#ad /);
+    expect(res.body.caption.match(/#ad\b/g)).toHaveLength(1);
+    expect(disclosedUpFront(res.body.caption, '#ad')).toBe(true);
+    expect(stub.calls).toBe(1);
+  });
+
   it('gives 502 for output of the wrong shape on every attempt', async () => {
     stub.script(['wrong-shape', 'wrong-shape', 'truncated']);
     const res = await post(body()).expect(502);
