@@ -3,7 +3,10 @@
 //   npm run llm:stub -- --port 4010 [--latency 200]
 //   then: OPENAI_API_KEY=stub OPENAI_BASE_URL=http://127.0.0.1:4010/v1 npm start
 // Tests script its answers: stub.script(['429', '500', 'ok', 'timeout', 'bad-json', 'wrong-shape', 'truncated']),
-// plus '429:<seconds>' (that Retry-After) and 'slow:<ms>' (a good answer after that long).
+// plus '429:<seconds>' (that Retry-After), 'slow:<ms>' (a good answer after that long),
+// 'length' (an answer cut at max_tokens), 'no-disclosure' / 'buried-disclosure' (a caption
+// without #ad, or with it after the cut) and 'no-json-schema' (a server without structured
+// outputs: 400 for a json_schema response_format, a good answer otherwise).
 // inFlight / maxInFlight count requests the stub has received and not yet answered.
 'use strict';
 const http = require('node:http');
@@ -15,6 +18,10 @@ const GOOD = {
   cta: 'Tap the link for 20% off',
   tone: 'Upbeat and candid',
 };
+
+/** A caption longer than the 100 characters before which the disclosure must come. */
+const BURIED =
+  'Meet the serum that does the glow for you: thirty seconds in the morning, no filter needed, and your skin finally behaves all day';
 
 function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
   const state = { calls: 0, queue: [], latencyMs, requests: [], inFlight: 0, maxInFlight: 0 };
@@ -57,11 +64,29 @@ function startLlmStub({ port = 0, latencyMs = 0 } = {}) {
             return reply(res, 401, { error: { message: 'bad key' } });
           case 'bad-json':
             return reply(res, 200, completion('this is not json'));
+          case 'length': // what a server answers when max_tokens ran out mid-string
+            return reply(res, 200, {
+              ...completion(JSON.stringify(GOOD).slice(0, 40)),
+              choices: [{ index: 0, finish_reason: 'length', message: { role: 'assistant', content: JSON.stringify(GOOD).slice(0, 40) } }],
+            });
+          case 'no-disclosure': // a writer that leaves the disclosure out of the caption
+            return reply(res, 200, completion(JSON.stringify({ ...GOOD, caption: 'Meet the serum that does the glow for you.' })));
+          case 'buried-disclosure': // ... or puts it after the platform's "more" cut
+            return reply(res, 200, completion(JSON.stringify({ ...GOOD, caption: `${BURIED} #skincare #ad` })));
           case 'wrong-shape':
             return reply(res, 200, completion(JSON.stringify({ caption: 'x', hashtags: ['nohash'] })));
           case 'truncated':
             res.writeHead(200, { 'Content-Type': 'application/json' });
             return res.end('{"id":"chatcmpl-stub","choices":[{"mess');
+          case 'no-json-schema': {
+            // What llama.cpp builds from before structured outputs answered (Ollama and vLLM word it alike).
+            const type = state.requests.at(-1)?.response_format?.type;
+            if (type === 'json_schema')
+              return reply(res, 400, {
+                error: { message: `response_format type must be one of "text" or "json_object", but got: ${type}` },
+              });
+            return reply(res, 200, completion(JSON.stringify(GOOD)));
+          }
           case 'slow':
             return setTimeout(() => reply(res, 200, completion(JSON.stringify(GOOD))), Number(arg));
           case 'timeout':

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: local services (unless URLs are given), type check, then every suite
-# (unit and e2e against the real database (secantus-mdb locally), Redis and an HTTP LLM stub). Services this run
+# (unit and e2e against the real database (secantus-mdb locally), Redis, an HTTP LLM stub and a
+# real model on llama.cpp). Services this run
 # started are stopped when it ends; services that were already running are left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ if ! bash scripts/services.sh running; then
   trap 'status=$?; bash scripts/services.sh down || true; exit $status' EXIT
 fi
 bash scripts/ensure-chromium.sh
+# The real-model suite's llama.cpp server and model (test/brief/real-model.e2e-spec.ts starts
+# and stops the server itself); installed once per checkout, here so a missing Python fails early.
+bash scripts/llm-server.sh install
 npx tsc --noEmit -p tsconfig.json
 npm run lint
 source scripts/with-services.sh

@@ -5,4 +5,4 @@ export type Goal = (typeof GOALS)[number];
 export type Platform = (typeof PLATFORMS)[number];
 
 /** Bumped whenever the prompt or the brief's shape changes: it is part of the cache key. */
-export const PROMPT_VERSION = 'brief-v1';
+export const PROMPT_VERSION = 'brief-v2';

@@ -53,11 +53,12 @@ describe('BriefService', () => {
     expect(sut.modelName).toBe('offline');
     expect(brief).toEqual({
       ...WRITTEN,
+      caption: '#ad Glow.',
       hashtags: ['#glow', '#ad'],
       persona: 'Skincare-curious Gen Z',
       creative_angle: 'Before/after in natural light',
       disclosure: '#ad',
-      meta: { model: 'offline', promptVersion: 'brief-v1', generatedAt: expect.any(String) },
+      meta: { model: 'offline', promptVersion: 'brief-v2', generatedAt: expect.any(String) },
     });
     expect(new Date(brief.meta.generatedAt).toISOString()).toBe(brief.meta.generatedAt);
   });
@@ -76,6 +77,36 @@ describe('BriefService', () => {
     const { sut, llm } = await setUp({ configured: true, model: 'gpt-test' });
     llm.complete.mockResolvedValue({ ...WRITTEN, hashtags: ['#ad', '#glow'] });
     expect((await sut.generate(REQUEST, DEADLINE)).hashtags).toEqual(['#ad', '#glow']);
+  });
+
+  describe('puts the disclosure where the reader sees it, whoever wrote the caption', () => {
+    const body = 'Glow in 30 seconds with the serum everyone asks about, the one on every bathroom shelf this season';
+
+    it.each([
+      ['the LLM omits it', body, `#ad ${body}`],
+      ['the LLM buries it after the cut', `${body} #skincare #ad`, `#ad ${body} #skincare`],
+      ['the LLM put it up front', `#ad ${body}`, `#ad ${body}`],
+      ['the LLM put it within the first 100 characters', 'Glow in 30 seconds #ad #skincare', 'Glow in 30 seconds #ad #skincare'],
+    ])('%s', async (_case, caption, expected) => {
+      const { sut, llm } = await setUp({ configured: true, model: 'gpt-test' });
+      llm.complete.mockResolvedValue({ ...WRITTEN, caption });
+      expect((await sut.generate(REQUEST, DEADLINE)).caption).toBe(expected);
+    });
+
+    it('the offline composer buries it', async () => {
+      const { sut, offline } = await setUp({ configured: false });
+      offline.compose.mockReturnValue({ ...WRITTEN, caption: `${body} #ad` });
+      expect((await sut.generate(REQUEST, DEADLINE)).caption).toBe(`#ad ${body}`);
+    });
+
+    it("with the platform's own disclosure", async () => {
+      const { sut, tools, llm } = await setUp({ configured: true, model: 'gpt-test' });
+      tools.trends.mockResolvedValue({ ...TRENDS, disclosure: '#sponsored' });
+      llm.complete.mockResolvedValue({ ...WRITTEN, caption: `${body} #sponsored` });
+      const brief = await sut.generate({ ...REQUEST, platform: 'youtube' }, DEADLINE);
+      expect(brief.caption).toBe(`#sponsored ${body}`);
+      expect(brief.disclosure).toBe('#sponsored');
+    });
   });
 
   it('makes one LLM attempt: a failure is the caller’s to retry, not answered offline', async () => {

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PROMPT_VERSION } from './brief-options';
+import { placeDisclosure } from './disclosure';
 import { BriefDto } from './dto/brief.dto';
 import { GenerateBriefDto } from './dto/generate-brief.dto';
 import { LlmClient } from './llm/llm.client';
@@ -14,7 +15,7 @@ import {
   type TrendFetcher,
 } from './tools/tool-types';
 
-/** Tools → prompt → LLM (or the offline composer) → the brief. One attempt per call. */
+/** Tools → prompt → LLM (or the offline composer) → the brief, its disclosure in place. One attempt per call. */
 @Injectable()
 export class BriefService {
   constructor(
@@ -48,6 +49,8 @@ export class BriefService {
     const hashtags = brief.hashtags.includes(trends.disclosure) ? brief.hashtags : [...brief.hashtags, trends.disclosure];
     return {
       ...brief,
+      // Whoever wrote it, the reader sees the disclosure before the caption's "more" cut.
+      caption: placeDisclosure(brief.caption, trends.disclosure),
       hashtags,
       persona: persona.description,
       creative_angle: direction.angle,

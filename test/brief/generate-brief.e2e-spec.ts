@@ -1,5 +1,8 @@
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { GOALS, PLATFORMS } from '../../src/brief/brief-options';
+import { disclosedUpFront } from '../../src/brief/disclosure';
+import { LLM_BRIEF_JSON_SCHEMA, LLM_BRIEF_MAX_TOKENS } from '../../src/brief/llm/brief-schema';
 import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { silentRedis } from '../support/silent-redis';
 import { briefBody as body, LlmStub as Stub, startLlmStub } from './brief-fixtures';
@@ -38,14 +41,19 @@ describe('POST /generate_brief through the openai SDK against an HTTP stub (real
       persona: expect.stringMatching(/Gen Z/),
       creative_angle: expect.any(String),
       disclosure: '#ad',
-      meta: { model: 'stub-model', promptVersion: 'brief-v1' },
+      meta: { model: 'stub-model', promptVersion: 'brief-v2' },
     });
     expect(miss.body.hook_ideas.length).toBeGreaterThanOrEqual(3);
     expect(miss.body.hook_ideas.length).toBeLessThanOrEqual(5);
     expect(miss.body.hashtags.every((h: string) => h.startsWith('#'))).toBe(true);
     expect(stub.calls).toBe(1);
-    // The request goes out as structured output, brand text as delimited data.
-    expect(stub.requests[0]).toMatchObject({ model: 'stub-model', response_format: { type: 'json_schema' } });
+    // The request goes out as structured output with the schema the answer is checked against,
+    // bounded by max_tokens; brand text as delimited data.
+    expect(stub.requests[0]).toMatchObject({
+      model: 'stub-model',
+      max_tokens: LLM_BRIEF_MAX_TOKENS,
+      response_format: { type: 'json_schema', json_schema: { strict: true, schema: LLM_BRIEF_JSON_SCHEMA } },
+    });
     expect(JSON.stringify(stub.requests[0])).toContain('<data>');
 
     const hit = await post({
@@ -80,6 +88,27 @@ describe('POST /generate_brief through the openai SDK against an HTTP stub (real
     expect(stub.calls).toBe(3);
     const again = await post(b).expect(200);
     expect(again.headers['x-cache']).toBe('MISS');
+  });
+
+  it('treats an answer cut at max_tokens as unusable and retries it', async () => {
+    stub.script(['length']);
+    await post(body()).expect(200);
+    expect(stub.calls).toBe(2);
+    stub.script(['length', 'length', 'length']);
+    const res = await post(body()).expect(502);
+    expect(res.body.message).toMatch(/cut at max_tokens/);
+  });
+
+  it.each([
+    ['leaves the disclosure out of the caption', 'no-disclosure'],
+    ['buries it after the first 100 characters', 'buried-disclosure'],
+  ])('puts the disclosure at the front, once, when the LLM %s', async (_case, mode) => {
+    stub.script([mode]);
+    const res = await post(body()).expect(200);
+    expect(res.body.caption).toMatch(/^#ad /);
+    expect(res.body.caption.match(/#ad\b/g)).toHaveLength(1);
+    expect(disclosedUpFront(res.body.caption, '#ad')).toBe(true);
+    expect(stub.calls).toBe(1);
   });
 
   it('gives 502 for output of the wrong shape on every attempt', async () => {
@@ -149,9 +178,34 @@ describe('POST /generate_brief without an LLM or without Redis', () => {
         .expect(200);
       expect(res.body.meta.model).toBe('offline');
       expect(res.body.disclosure).toBe('#sponsored');
+      expect(res.body.caption).toMatch(/^#sponsored /);
       expect(res.body.hashtags).toContain('#sponsored');
       expect(res.body.hook_ideas.length).toBeGreaterThanOrEqual(3);
       expect(res.body.cta).toMatch(/Vitamin C serum/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('puts the disclosure within the first 100 characters of every offline caption (a TikTok conversion brief had it at ~150)', async () => {
+    // 42 briefs: rate-limit counters of their own, so the suite's later apps do not inherit them.
+    const app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('brief'),
+      OPENAI_API_KEY: '',
+      BRIEF_RATE_LIMIT_PER_MIN: '1000',
+      QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}_offline`,
+    });
+    try {
+      const buried: string[] = [];
+      for (const platform of PLATFORMS)
+        for (const goal of GOALS) {
+          const res = await request(app.getHttpServer())
+            .post('/generate_brief')
+            .send(body({ platform, goal, product: 'Hydrating vitamin C face serum with hyaluronic acid' }))
+            .expect(200);
+          if (!disclosedUpFront(res.body.caption, res.body.disclosure)) buried.push(`${goal}/${platform}: ${res.body.caption}`);
+        }
+      expect(buried).toEqual([]);
     } finally {
       await app.close();
     }

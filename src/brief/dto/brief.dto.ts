@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 
 class BriefMetaDto {
   @ApiProperty({ example: 'offline', description: 'The LLM model used, or "offline" for the built-in composer' }) model!: string;
-  @ApiProperty({ example: 'brief-v1' }) promptVersion!: string;
+  @ApiProperty({ example: 'brief-v2' }) promptVersion!: string;
   @ApiProperty() generatedAt!: string;
 }
 

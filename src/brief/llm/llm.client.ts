@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import OpenAI, { type APIError } from 'openai';
+import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { AppConfig } from '../../core/config/app-config';
-import { LLM_BRIEF_JSON_SCHEMA, LlmBrief, parseLlmBrief } from './brief-schema';
+import { LLM_BRIEF_JSON_SCHEMA, LLM_BRIEF_MAX_TOKENS, LlmBrief, parseLlmBrief } from './brief-schema';
 import { LlmDeadlineError, LlmError, LlmInvalidOutputError, LlmTimeoutError, LlmUpstreamError } from './llm-errors';
 import { LlmGate } from './llm-gate';
 
@@ -16,7 +17,7 @@ export class LlmClient {
   private readonly client: OpenAI | null;
   readonly model: string;
   private readonly timeoutMs: number;
-  /** Servers without json_schema support get json_object after their first refusal. */
+  /** Servers without json_schema support get json_object after their first refusal (kept for the process). */
   private structuredOutputs = true;
 
   constructor(
@@ -56,28 +57,22 @@ export class LlmClient {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
-      const res = await client.chat.completions.create(
-        {
-          model: this.model,
-          temperature: 0.7,
-          messages: [
-            { role: 'system', content: system },
-            { role: 'user', content: user },
-          ],
-          response_format: this.structuredOutputs
-            ? {
-                type: 'json_schema',
-                json_schema: {
-                  name: 'influencer_brief',
-                  strict: true,
-                  schema: LLM_BRIEF_JSON_SCHEMA,
-                },
-              }
-            : { type: 'json_object' },
-        },
-        { signal: abort.signal },
-      );
-      return parseLlmBrief(res.choices[0]?.message?.content);
+      let res: ChatCompletion;
+      try {
+        res = await this.request(client, system, user, abort.signal);
+      } catch (err) {
+        if (!this.refusedJsonSchema(err)) throw err;
+        // A capability, not a failure: the same attempt asks again at once in the form the
+        // server takes, so neither the circuit breaker nor the retry budget sees the refusal.
+        this.logger.warn('LLM server refused json_schema output; using json_object from now on');
+        this.structuredOutputs = false;
+        res = await this.request(client, system, user, abort.signal);
+      }
+      const choice = res.choices[0];
+      if (choice?.finish_reason === 'length') {
+        throw new LlmInvalidOutputError(`the model's answer was cut at max_tokens (${LLM_BRIEF_MAX_TOKENS})`);
+      }
+      return parseLlmBrief(choice?.message?.content);
     } catch (err) {
       // Decided by our own timer: how an aborted fetch surfaces differs between runtimes.
       if (abort.signal.aborted) {
@@ -91,6 +86,35 @@ export class LlmClient {
     }
   }
 
+  private request(client: OpenAI, system: string, user: string, signal: AbortSignal): Promise<ChatCompletion> {
+    return client.chat.completions.create(
+      {
+        model: this.model,
+        temperature: 0.7,
+        // Sized from the schema: a model that runs on inside a string stops here, not at the deadline.
+        max_tokens: LLM_BRIEF_MAX_TOKENS,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: user },
+        ],
+        response_format: this.structuredOutputs
+          ? { type: 'json_schema', json_schema: { name: 'influencer_brief', strict: true, schema: LLM_BRIEF_JSON_SCHEMA } }
+          : { type: 'json_object' },
+      },
+      { signal },
+    );
+  }
+
+  /** A 400 about the response format while json_schema is in use: the server does not support it. */
+  private refusedJsonSchema(err: unknown): boolean {
+    return (
+      this.structuredOutputs &&
+      err instanceof OpenAI.APIError &&
+      (err as APIError).status === 400 &&
+      /response_format|json_schema/i.test((err as APIError).message)
+    );
+  }
+
   private classify(err: unknown): Error {
     if (err instanceof LlmError) return err;
     if (err instanceof OpenAI.APIConnectionTimeoutError || (err instanceof Error && /timed? ?out/i.test(err.message))) {
@@ -101,11 +125,6 @@ export class LlmClient {
       // instanceof on the generic class leaves its type parameters `any`; these are its defaults.
       const apiError = err as APIError;
       const status = apiError.status;
-      if (status === 400 && this.structuredOutputs && /response_format|json_schema/i.test(apiError.message)) {
-        this.logger.warn('LLM server refused json_schema; using json_object from now on');
-        this.structuredOutputs = false;
-        return new LlmUpstreamError('the LLM server does not support json_schema output; retrying with json_object', 503);
-      }
       const retryAfter = Number(apiError.headers?.get?.('retry-after'));
       return new LlmUpstreamError(
         status === undefined ? `could not reach the LLM (${apiError.message})` : `the LLM answered HTTP ${status}`,

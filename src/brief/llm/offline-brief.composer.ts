@@ -14,7 +14,8 @@ export class OfflineBriefComposer {
     const hooks = i.direction.hooks.slice(0, 3);
     hooks.push(`${i.trends.formats[0][0].toUpperCase()}${i.trends.formats[0].slice(1)}: ${i.direction.angle.toLowerCase()}`);
     return {
-      caption: `${i.product} by ${i.brand}: ${i.direction.angle.toLowerCase()}. ${i.direction.cta}. ${i.trends.disclosure}`.slice(0, 280),
+      // The disclosure is BriefService's to place, for every writer alike.
+      caption: `${i.product} by ${i.brand}: ${i.direction.angle.toLowerCase()}. ${i.direction.cta}.`.slice(0, 280),
       hook_ideas: hooks.slice(0, 5),
       hashtags: hashtags.slice(0, 6),
       cta: i.direction.cta,
