@@ -36,18 +36,23 @@ describe('OfflineBriefComposer', () => {
     for (const input of await inputs()) {
       const brief = composer.compose(input);
       expect(parseLlmBrief(JSON.stringify(brief))).toEqual(brief);
-      expect(brief.caption.length).toBeLessThanOrEqual(280);
+      expect(brief.caption.length).toBeLessThanOrEqual(220);
       expect(brief.hashtags).toContain(input.trends.disclosure);
       expect(new Set(brief.hashtags).size).toBe(brief.hashtags.length);
       expect(brief.hashtags.length).toBeLessThanOrEqual(6);
-      expect([brief.cta, brief.tone]).toEqual([input.direction.cta, input.direction.tone]);
+      // The direction's own words, clipped to the schema's bounds (a 300-character product name runs past them).
+      for (const [written, given] of [
+        [brief.cta, input.direction.cta],
+        [brief.tone, input.direction.tone],
+      ])
+        expect(written === given || (written.endsWith('…') && given.startsWith(written.slice(0, -1)))).toBe(true);
     }
   });
 
   it('tags the brand, letters and digits only, and drops a tag a brand without any would leave empty', async () => {
     const [glow, cafe, none] = (await inputs()).slice(0, 3).map((i) => composer.compose(i).hashtags);
     expect(glow[0]).toBe('#glowlabs');
-    expect(cafe[0]).toBe('#ünïcodecafé');
+    expect(cafe[0]).toBe('#unicodecafe');
     expect(none).not.toContain('#');
   });
 
