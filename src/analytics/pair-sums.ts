@@ -1,16 +1,11 @@
+import type { CreatorSums } from './scoring';
+
 /**
- * The figures of one creator in one campaign: the totals over its stored rows, and also
- * what a change of rows adds to them (then any field may be negative).
+ * The figures of one creator in one campaign: the totals over its stored rows (posts: how
+ * many rows), and also what a change of rows adds to them (then any field may be negative).
  */
-export interface PairSums {
+export interface PairSums extends CreatorSums {
   campaignId: string;
-  influencerId: string;
-  likes: number;
-  comments: number;
-  shares: number;
-  views: number;
-  /** Stored rows (posts) of the pair. */
-  posts: number;
 }
 
 const SEP = '\u0001';
