@@ -1,7 +1,8 @@
 import { GOALS, PLATFORMS } from '../brief-options';
 import { JsonCreativeAngle, JsonPersonaClassifier, JsonTrendFetcher } from '../tools/static-tools';
 import { parseLlmBrief } from './brief-schema';
-import { OfflineBriefComposer } from './offline-brief.composer';
+import type { CampaignInsights } from '../tools/tool-types';
+import { OfflineBriefComposer, withCampaignInsights } from './offline-brief.composer';
 import type { PromptInput } from './prompt';
 
 const REQUESTS = [
@@ -54,5 +55,53 @@ describe('OfflineBriefComposer', () => {
   it('is deterministic: the same request gives the same brief', async () => {
     const [first] = await inputs();
     expect(composer.compose(first)).toEqual(composer.compose(structuredClone(first)));
+  });
+
+  describe('with the campaign insights', () => {
+    const insights: CampaignInsights = {
+      campaignId: 'c1',
+      platform: 'tiktok',
+      scope: 'platform',
+      benchmark: { engagementRate: 0.0712, creators: 4, posts: 12, views: 5000 },
+      recommendedCreators: [{ influencerId: 'i2', engagementRate: 0.09, adjustedRate: 0.08, views: 2000, posts: 3 }],
+      topPosts: [
+        { influencerId: 'i2', postId: 'p7', platform: 'tiktok', engagementRate: 0.1234, views: 800 },
+        { influencerId: 'i1', postId: 'p1', platform: 'tiktok', engagementRate: 0.1, views: 900 },
+      ],
+      busiestWeekday: 'Friday',
+    };
+
+    it('opens the hooks with the best post and puts the benchmark in the CTA line, for every platform, goal and request', async () => {
+      for (const input of await inputs()) {
+        const plain = composer.compose(input);
+        const brief = composer.compose({ ...input, insights: { ...insights, platform: input.platform as CampaignInsights['platform'] } });
+        expect(parseLlmBrief(JSON.stringify(brief))).toEqual(brief);
+        expect(brief.hook_ideas[0]).toBe(`Redo the campaign's best post on ${input.platform} (p7 by i2: 12.3% engagement on 800 views)`);
+        expect(brief.hook_ideas.slice(1)).toEqual(plain.hook_ideas.slice(0, 4));
+        expect(brief.cta).toBe(
+          `${plain.cta} (campaign benchmark on ${input.platform}: 7.1% engagement over 12 posts by 4 creators; aim above it)`,
+        );
+        expect({ ...brief, hook_ideas: plain.hook_ideas, cta: plain.cta }).toEqual(plain);
+      }
+    });
+
+    it('says "across its platforms" when the campaign had no rows on the platform', () => {
+      const brief = withCampaignInsights(
+        { caption: 'c', hook_ideas: ['a', 'b', 'c'], hashtags: ['#a'], cta: 'Buy', tone: 't' },
+        {
+          ...insights,
+          scope: 'all-platforms',
+        },
+      );
+      expect(brief.hook_ideas).toHaveLength(4);
+      expect(brief.hook_ideas[0]).toMatch(/^Redo the campaign's best post across its platforms/);
+      expect(brief.cta).toBe('Buy (campaign benchmark across its platforms: 7.1% engagement over 12 posts by 4 creators; aim above it)');
+    });
+
+    it('leaves hooks and CTA as they were without a post or a rate to learn from', () => {
+      const base = { caption: 'c', hook_ideas: ['a', 'b', 'c'], hashtags: ['#a'], cta: 'Buy', tone: 't' };
+      const none = { ...insights, topPosts: [], benchmark: { ...insights.benchmark, engagementRate: null } };
+      expect(withCampaignInsights(base, none)).toEqual(base);
+    });
   });
 });
