@@ -1,6 +1,8 @@
+import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { ingest, top } from '../support/ingest-helpers';
+import { isolatedMongoUri, startTestApp } from '../support/test-app';
 import { briefBody, stubbedAppSuite } from './brief-fixtures';
 
 /**
@@ -178,6 +180,41 @@ describe('POST /generate_brief with a campaignId (HTTP LLM stub, real database a
     expect(schemas.BriefDto.properties.insights).toBeDefined();
     expect(schemas.CampaignInsightsDto.required).toEqual(
       expect.arrayContaining(['campaignId', 'platform', 'scope', 'benchmark', 'recommendedCreators']),
+    );
+  });
+});
+
+describe('POST /generate_brief with a campaignId, offline (no LLM configured)', () => {
+  let app: NestExpressApplication;
+  beforeAll(async () => {
+    app = await startTestApp({
+      MONGODB_URI: isolatedMongoUri('brief_offline'),
+      OPENAI_API_KEY: undefined,
+      BRIEF_RATE_LIMIT_PER_MIN: '1000',
+    });
+  });
+  afterAll(() => app?.close());
+
+  it("opens the hooks with the campaign's best post and names its benchmark in the CTA", async () => {
+    const campaignId = newCampaign();
+    await ingest(app, csvOf(campaignId, FIRST));
+    const res = await request(app.getHttpServer())
+      .post('/generate_brief')
+      .send(briefBody({ campaignId, platform: 'instagram' }))
+      .expect(200);
+    expect(res.body.meta.model).toBe('offline');
+    expect(res.body.insights).toMatchObject({ scope: 'platform', benchmark: { posts: 2, creators: 2 } });
+    // Instagram: gus's post, 500 / 2000; the pooled rate 520 / 6000.
+    expect(res.body.hook_ideas[0]).toBe('Redo the top instagram post: 25.0% engagement on 2K views');
+    expect(res.body.cta).toMatch(/ \(campaign benchmark: 8\.7%\)$/);
+    expect(res.body.insights.recommendedCreators).toEqual(
+      (await top(app, campaignId, 5, { platform: 'instagram', rankBy: 'adjusted' })).map((c) => ({
+        influencerId: c.influencerId,
+        engagementRate: c.engagementRate,
+        adjustedRate: c.adjustedRate,
+        views: c.views,
+        posts: c.posts,
+      })),
     );
   });
 });

@@ -76,26 +76,34 @@ describe('OfflineBriefComposer', () => {
         const plain = composer.compose(input);
         const brief = composer.compose({ ...input, insights: { ...insights, platform: input.platform as CampaignInsights['platform'] } });
         expect(parseLlmBrief(JSON.stringify(brief))).toEqual(brief);
-        expect(brief.hook_ideas[0]).toBe(`Redo the campaign's best post on ${input.platform} (p7 by i2: 12.3% engagement on 800 views)`);
+        expect(brief.hook_ideas[0]).toBe(`Redo the top ${input.platform} post: 12.3% engagement on 800 views`);
         expect(brief.hook_ideas.slice(1)).toEqual(plain.hook_ideas.slice(0, 4));
-        expect(brief.cta).toBe(
-          `${plain.cta} (campaign benchmark on ${input.platform}: 7.1% engagement over 12 posts by 4 creators; aim above it)`,
-        );
+        expect(brief.cta).toBe(`${plain.cta} (campaign benchmark: 7.1%)`);
         expect({ ...brief, hook_ideas: plain.hook_ideas, cta: plain.cta }).toEqual(plain);
       }
     });
 
-    it('says "across its platforms" when the campaign had no rows on the platform', () => {
+    it('says "the campaign\'s top post" when the campaign had no rows on the platform', () => {
       const brief = withCampaignInsights(
         { caption: 'c', hook_ideas: ['a', 'b', 'c'], hashtags: ['#a'], cta: 'Buy', tone: 't' },
-        {
-          ...insights,
-          scope: 'all-platforms',
-        },
+        { ...insights, scope: 'all-platforms' },
       );
-      expect(brief.hook_ideas).toHaveLength(4);
-      expect(brief.hook_ideas[0]).toMatch(/^Redo the campaign's best post across its platforms/);
-      expect(brief.cta).toBe('Buy (campaign benchmark across its platforms: 7.1% engagement over 12 posts by 4 creators; aim above it)');
+      expect(brief.hook_ideas).toEqual(["Redo the campaign's top post: 12.3% engagement on 800 views", 'a', 'b', 'c']);
+      expect(brief.cta).toBe('Buy (campaign benchmark: 7.1%)');
+    });
+
+    it('keeps the hook within 80 characters and the CTA within 40 more, whatever the ids and figures', () => {
+      const longId = 'x'.repeat(200);
+      const extreme: CampaignInsights = {
+        ...insights,
+        platform: 'pinterest',
+        benchmark: { ...insights.benchmark, engagementRate: 987.654 },
+        topPosts: [{ influencerId: longId, postId: longId, platform: 'pinterest', engagementRate: 9876.54, views: 999_999_999_999_999 }],
+      };
+      const brief = withCampaignInsights({ caption: 'c', hook_ideas: ['a', 'b', 'c'], hashtags: ['#a'], cta: 'Buy', tone: 't' }, extreme);
+      expect(brief.hook_ideas[0].length).toBeLessThanOrEqual(80);
+      expect(brief.hook_ideas[0]).not.toContain('xxx');
+      expect(brief.cta.length - 'Buy'.length).toBeLessThanOrEqual(40);
     });
 
     it('leaves hooks and CTA as they were without a post or a rate to learn from', () => {

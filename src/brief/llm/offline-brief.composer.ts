@@ -26,24 +26,21 @@ export class OfflineBriefComposer {
 }
 
 const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 /**
  * What the campaign's results add to an offline brief: a first hook that repeats its best
- * post, and its benchmark rate in the CTA line as the bar to beat. Hooks stay 3 to 5.
+ * post, and its benchmark rate in the CTA line as the bar to beat. Figures only, no ids
+ * (an uploaded id may be 200 characters): the hook stays within 80 characters and the CTA
+ * grows by at most 40, whatever the numbers. Hooks stay 3 to 5.
  */
 export function withCampaignInsights(brief: LlmBrief, insights: CampaignInsights): LlmBrief {
   const best = insights.topPosts[0];
-  const where = insights.scope === 'platform' ? `on ${insights.platform}` : 'across its platforms';
+  const post = insights.scope === 'platform' ? `top ${insights.platform} post` : `campaign's top post`;
   const hooks = best
-    ? [
-        `Redo the campaign's best post ${where} (${best.postId ?? 'a post'} by ${best.influencerId}: ${percent(best.engagementRate)} engagement on ${best.views} views)`,
-        ...brief.hook_ideas,
-      ]
+    ? [`Redo the ${post}: ${percent(best.engagementRate)} engagement on ${compact.format(best.views)} views`, ...brief.hook_ideas]
     : brief.hook_ideas;
   const rate = insights.benchmark.engagementRate;
-  const cta =
-    rate === null
-      ? brief.cta
-      : `${brief.cta} (campaign benchmark ${where}: ${percent(rate)} engagement over ${insights.benchmark.posts} posts by ${insights.benchmark.creators} creators; aim above it)`;
+  const cta = rate === null ? brief.cta : `${brief.cta} (campaign benchmark: ${percent(rate)})`;
   return { ...brief, hook_ideas: hooks.slice(0, 5), cta };
 }
