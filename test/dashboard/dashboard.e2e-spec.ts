@@ -401,7 +401,9 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
       ].join('\n'),
     );
     await page.goto(url, { waitUntil: 'networkidle' });
-    // The picker suggests the campaigns of GET /campaigns.
+    // Used, the picker suggests the campaigns of GET /campaigns (the page does not read them before).
+    expect(await page.locator('#brief-campaign-options option').count()).toBe(0);
+    await page.locator('#brief-campaign').focus();
     await page.locator(`#brief-campaign-options option[value="${campaignId}"]`).waitFor({ state: 'attached' });
     stub.reset();
     const form = {

@@ -134,6 +134,13 @@ export function initBrief() {
     });
   }
 
-  loadCampaignOptions();
-  return { reloadCampaigns: loadCampaignOptions };
+  // Suggestions are read when the picker is first used, not with the page: most briefs name no campaign.
+  let suggested = false;
+  $('brief-campaign').addEventListener('focus', () => {
+    if (suggested) return;
+    suggested = true;
+    loadCampaignOptions();
+  });
+  // After an upload: read again on the next use.
+  return { reloadCampaigns: () => (suggested = false) };
 }
