@@ -203,7 +203,13 @@ describe('POST /generate_brief with a campaignId, offline (no LLM configured)', 
       .send(briefBody({ campaignId, platform: 'instagram' }))
       .expect(200);
     expect(res.body.meta.model).toBe('offline');
-    expect(res.body.insights).toMatchObject({ scope: 'platform', benchmark: { posts: 2, creators: 2 } });
+    // Analytics' own answer for the slice, read now, next to what the brief read: should they
+    // ever differ, the failure shows whether the rows or the brief's read of them were off.
+    const report = await request(app.getHttpServer()).get(`/campaigns/${campaignId}/report`).query({ platform: 'instagram' }).expect(200);
+    expect({ brief: res.body.insights, reportNow: report.body.totals }).toMatchObject({
+      brief: { scope: 'platform', benchmark: { posts: 2, creators: 2 } },
+      reportNow: { posts: 2, creators: 2 },
+    });
     // Instagram: gus's post, 500 / 2000; the pooled rate 520 / 6000.
     expect(res.body.hook_ideas[0]).toBe('Redo the top instagram post: 25.0% engagement on 2K views');
     expect(res.body.cta).toMatch(/ \(campaign benchmark: 8\.7%\)$/);
