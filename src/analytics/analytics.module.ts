@@ -27,6 +27,7 @@ import { TopPerformersQuery } from './top-performers.query';
     CampaignTotalsService,
     RankingCache,
   ],
-  exports: [CampaignTotalsService, TopPerformersQuery],
+  // CampaignReportQuery: the brief reads a campaign's report and data version through it.
+  exports: [CampaignTotalsService, TopPerformersQuery, CampaignReportQuery],
 })
 export class AnalyticsModule {}

@@ -71,6 +71,11 @@ export class CampaignReportQuery {
     return this.repository.hasCampaign(String(campaignId));
   }
 
+  /** Changes whenever the campaign's rows do (a completed upload): see RankingCache.version. */
+  dataVersion(campaignId: string): Promise<string | null> {
+    return this.cache.version(String(campaignId));
+  }
+
   private rollUp(campaignId: string, groups: CreatorDaySums[], minViews: number, interval: Interval) {
     const creators = new Map<string, CreatorSums>();
     const platforms = new Map<string | null, { figures: Figures; creators: Set<string> }>();

@@ -109,6 +109,20 @@ describe('RankingCache (real Redis)', () => {
     );
   });
 
+  it('names the data version every process sees: 0 at first, bumped by each invalidation', async () => {
+    const version = (cache: RankingCache) =>
+      until(
+        () => cache.version(campaign),
+        (v) => v !== null,
+        'Redis answers',
+      );
+    expect(await version(a)).toBe('0');
+    await a.invalidate([campaign]);
+    expect(await version(b)).toBe('1');
+    await b.invalidate([campaign, 'another']);
+    expect(await version(a)).toBe('2');
+  });
+
   it('keeps its keys under the prefix, entries expiring on their own', async () => {
     const miss = await read(a);
     a.fill(miss, campaign, 10, rows('x'));

@@ -74,6 +74,16 @@ export class RankingCache implements OnModuleDestroy {
     return got ?? null;
   }
 
+  /**
+   * The campaign's data version: bumped by every invalidate(), so it names the state of the
+   * campaign's totals (other caches key derived answers on it, e.g. the briefs). '0' before
+   * the first bump; null when Redis cannot answer (then nothing keyed on it should be cached).
+   */
+  async version(campaignId: string): Promise<string | null> {
+    const got = await cacheCommand(this.redis, this.logger, 'ranking cache version', () => this.redis.get(this.keys(campaignId).version));
+    return got === undefined ? null : (got ?? '0');
+  }
+
   fill<T>(cached: CachedTop<T>, campaignId: string, query: string | number, rows: T): void {
     this.local.fill(cached.ticket, campaignId, query, rows);
     const key = `${this.keys(campaignId).entryPrefix}${cached.version}:${query}`;

@@ -3,6 +3,7 @@ import {
   ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiGatewayTimeoutResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
@@ -33,10 +34,12 @@ export class BriefController {
     summary: 'Write an influencer brief',
     description:
       'Trend, persona and creative-angle tools feed an LLM (or the offline composer when no OPENAI_API_KEY is set). ' +
-      'Identical requests (ignoring case and extra spaces) are served from Redis for BRIEF_CACHE_TTL_S; see the X-Cache header.',
+      "With a campaignId, the campaign's own results on the platform (its report) feed it too, and come back as `insights`. " +
+      'Identical requests (ignoring case and extra spaces; with a campaignId, while its data is unchanged) are served from Redis for BRIEF_CACHE_TTL_S; see the X-Cache header.',
   })
   @ApiOkResponse({ type: BriefDto, headers: { 'X-Cache': { description: 'HIT or MISS', schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ description: 'Missing/invalid fields or unknown fields' })
+  @ApiNotFoundResponse({ description: 'campaignId names a campaign without rows' })
   @ApiTooManyRequestsResponse({ description: 'Rate limit (BRIEF_RATE_LIMIT_PER_MIN)' })
   @ApiBadGatewayResponse({ description: 'The LLM failed or returned an unusable brief after every attempt' })
   @ApiGatewayTimeoutResponse({ description: 'The LLM timed out on every attempt, or BRIEF_DEADLINE_MS ran out' })

@@ -1,6 +1,7 @@
 import { CacheModule, CacheOptions } from '@nestjs/cache-manager';
 import { Module } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { AppConfig } from '../core/config/app-config';
 import { RedisKeys } from '../core/redis/redis-keys';
 import { RedisKeyvStore } from '../core/redis/redis-keyv-store';
@@ -12,8 +13,9 @@ import { BriefRetryInterceptor } from './interceptors/brief-retry.interceptor';
 import { LlmGate } from './llm/llm-gate';
 import { LlmClient } from './llm/llm.client';
 import { OfflineBriefComposer } from './llm/offline-brief.composer';
+import { AnalyticsCampaignInsights } from './tools/campaign-insights';
 import { JsonCreativeAngle, JsonPersonaClassifier, JsonTrendFetcher } from './tools/static-tools';
-import { CREATIVE_ANGLE, PERSONA_CLASSIFIER, TREND_FETCHER } from './tools/tool-types';
+import { CAMPAIGN_INSIGHTS, CREATIVE_ANGLE, PERSONA_CLASSIFIER, TREND_FETCHER } from './tools/tool-types';
 
 /**
  * Keyv's key prefix for the briefs: entries live under `<QUEUE_PREFIX>:brief:v2:`, and clear()
@@ -34,7 +36,8 @@ export function briefCacheOptions(redis: Redis, keys: RedisKeys, config: AppConf
 const BriefCache = CacheModule.registerAsync({ inject: [REDIS_CLIENT, RedisKeys, AppConfig], useFactory: briefCacheOptions });
 
 @Module({
-  imports: [BriefCache],
+  // AnalyticsModule: the campaign insights tool reads reports through its exported query.
+  imports: [BriefCache, AnalyticsModule],
   controllers: [BriefController],
   providers: [
     BriefService,
@@ -46,6 +49,7 @@ const BriefCache = CacheModule.registerAsync({ inject: [REDIS_CLIENT, RedisKeys,
     { provide: TREND_FETCHER, useClass: JsonTrendFetcher },
     { provide: PERSONA_CLASSIFIER, useClass: JsonPersonaClassifier },
     { provide: CREATIVE_ANGLE, useClass: JsonCreativeAngle },
+    { provide: CAMPAIGN_INSIGHTS, useClass: AnalyticsCampaignInsights },
   ],
 })
 export class BriefModule {}

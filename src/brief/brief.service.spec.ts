@@ -1,3 +1,4 @@
+import { NotFoundException } from '@nestjs/common';
 import { newTestService } from '../../test/support/new-test-service';
 import { BriefService } from './brief.service';
 import { GenerateBriefDto } from './dto/generate-brief.dto';
@@ -6,7 +7,7 @@ import { LlmTimeoutError } from './llm/llm-errors';
 import { LlmClient } from './llm/llm.client';
 import { OfflineBriefComposer } from './llm/offline-brief.composer';
 import { buildPrompt } from './llm/prompt';
-import type { CreativeDirection, Persona, TrendSignal } from './tools/tool-types';
+import type { CampaignInsights, CreativeDirection, Persona, TrendSignal } from './tools/tool-types';
 
 const REQUEST: GenerateBriefDto = { brand: 'Glow Labs', product: 'Vitamin C serum', goal: 'awareness', platform: 'tiktok' };
 const TRENDS: TrendSignal = { category: 'beauty', hashtags: ['#skincare'], formats: ['GRWM'], disclosure: '#ad' };
@@ -14,6 +15,15 @@ const PERSONA: Persona = { description: 'Skincare-curious Gen Z', category: 'bea
 const DIRECTION: CreativeDirection = { angle: 'Before/after in natural light', cta: 'Link in bio', tone: 'Candid', hooks: ['POV'] };
 const WRITTEN: LlmBrief = { caption: 'Glow.', hook_ideas: ['a', 'b', 'c'], hashtags: ['#glow'], cta: 'Link in bio', tone: 'Candid' };
 const DEADLINE = 1_900_000_000_000;
+const INSIGHTS: CampaignInsights = {
+  campaignId: 'c1',
+  platform: 'tiktok',
+  scope: 'platform',
+  benchmark: { engagementRate: 0.05, creators: 2, posts: 3, views: 900 },
+  recommendedCreators: [{ influencerId: 'i1', engagementRate: 0.06, adjustedRate: 0.055, views: 600, posts: 2 }],
+  topPosts: [{ influencerId: 'i1', postId: 'p1', platform: 'tiktok', engagementRate: 0.08, views: 300 }],
+  busiestWeekday: 'Friday',
+};
 
 async function setUp(llm: { configured: boolean; model?: string }) {
   const { sut, mocks } = await newTestService(BriefService);
@@ -122,5 +132,49 @@ describe('BriefService', () => {
     tools.classify.mockRejectedValue(new Error('persona data unreadable'));
     await expect(sut.generate(REQUEST, DEADLINE)).rejects.toThrow('persona data unreadable');
     expect(llm.complete).not.toHaveBeenCalled();
+  });
+
+  describe('with a campaignId', () => {
+    const withCampaign = (sut: BriefService, insights: jest.Mock) => Object.assign(sut['campaigns'], { insights });
+
+    it("reads the campaign's results for the platform, writes with them, and answers them without the prompt-only details", async () => {
+      const { sut, offline } = await setUp({ configured: false });
+      const insights = jest.fn().mockResolvedValue(INSIGHTS);
+      withCampaign(sut, insights);
+      const brief = await sut.generate({ ...REQUEST, campaignId: 'c1' }, DEADLINE);
+      expect(insights).toHaveBeenCalledWith('c1', 'tiktok');
+      expect(offline.compose).toHaveBeenCalledWith(expect.objectContaining({ insights: INSIGHTS }));
+      expect(brief.insights).toEqual({
+        campaignId: 'c1',
+        platform: 'tiktok',
+        scope: 'platform',
+        benchmark: { engagementRate: 0.05, creators: 2, posts: 3 },
+        recommendedCreators: INSIGHTS.recommendedCreators,
+      });
+    });
+
+    it('puts them in the prompt the LLM gets', async () => {
+      const { sut, llm } = await setUp({ configured: true, model: 'gpt-test' });
+      withCampaign(sut, jest.fn().mockResolvedValue(INSIGHTS));
+      await sut.generate({ ...REQUEST, campaignId: 'c1' }, DEADLINE);
+      const { system, user } = buildPrompt({ ...REQUEST, trends: TRENDS, persona: PERSONA, direction: DIRECTION, insights: INSIGHTS });
+      expect(llm.complete).toHaveBeenCalledWith(system, user, DEADLINE);
+    });
+
+    it('an unknown campaign: the 404, before any tool or writer is used', async () => {
+      const { sut, tools, llm } = await setUp({ configured: true, model: 'gpt-test' });
+      withCampaign(sut, jest.fn().mockRejectedValue(new NotFoundException('Unknown campaign "x"')));
+      await expect(sut.generate({ ...REQUEST, campaignId: 'x' }, DEADLINE)).rejects.toThrow(NotFoundException);
+      expect(tools.trends).not.toHaveBeenCalled();
+      expect(llm.complete).not.toHaveBeenCalled();
+    });
+
+    it('without one, no campaign is read and the answer has no insights', async () => {
+      const { sut } = await setUp({ configured: false });
+      const insights = jest.fn();
+      withCampaign(sut, insights);
+      expect(await sut.generate(REQUEST, DEADLINE)).not.toHaveProperty('insights');
+      expect(insights).not.toHaveBeenCalled();
+    });
   });
 });

@@ -387,6 +387,83 @@ describe('dashboard at / in a real browser (headless Chromium)', () => {
     expect(errors).toEqual([]);
   });
 
+  it("writes a brief that learns from a picked campaign, listing its recommended creators with links to the campaign's ranking", async () => {
+    const campaignId = `brief_${randomBytes(3).toString('hex')}`;
+    const MARKUP = '<img src=x onerror="document.title=1">';
+    await ingest(
+      app,
+      [
+        'campaignId,influencerId,postId,platform,postedAt,likes,comments,shares,views',
+        `${campaignId},ana,a1,tiktok,2024-05-01,120,5,5,1000`,
+        `${campaignId},"${MARKUP.replace(/"/g, '""')}",m1,tiktok,2024-05-02,300,0,0,2000`,
+        `${campaignId},ben,b1,tiktok,2024-05-08,20,0,0,1500`,
+        `${campaignId},cy,c1,instagram,2024-05-03,90,0,0,900`,
+      ].join('\n'),
+    );
+    await page.goto(url, { waitUntil: 'networkidle' });
+    // Used, the picker suggests the campaigns of GET /campaigns (the page does not read them before).
+    expect(await page.locator('#brief-campaign-options option').count()).toBe(0);
+    await page.locator('#brief-campaign').focus();
+    await page.locator(`#brief-campaign-options option[value="${campaignId}"]`).waitFor({ state: 'attached' });
+    stub.reset();
+    const form = {
+      brand: `Glow Labs ${randomBytes(3).toString('hex')}`,
+      product: 'Vitamin C serum',
+      goal: 'engagement',
+      platform: 'tiktok',
+    };
+    await page.locator('#brief-brand').fill(form.brand);
+    await page.locator('#brief-product').fill(form.product);
+    await page.locator('#brief-goal').selectOption(form.goal);
+    await page.locator('#brief-platform').selectOption(form.platform);
+    await page.locator('#brief-campaign').fill(campaignId);
+    await page.locator('#brief-submit').click();
+    await page.locator('#brief-insights:not([hidden])').waitFor();
+    expect(stub.calls).toBe(1);
+
+    // What the page lists is the answer's insights, the campaign's adjusted ranking on the platform.
+    const brief = (
+      await request(server())
+        .post('/generate_brief')
+        .send({ ...form, campaignId })
+        .expect(200)
+        .expect('X-Cache', 'HIT')
+    ).body;
+    const ranking = await top(app, campaignId, 5, { platform: 'tiktok', rankBy: 'adjusted' });
+    expect(brief.insights.recommendedCreators.map((c: { influencerId: string }) => c.influencerId)).toEqual(
+      ranking.map((r) => r.influencerId),
+    );
+    const links = page.locator('#brief-creators li a');
+    expect(await links.allInnerTexts()).toEqual(ranking.map((r) => r.influencerId));
+    expect(await page.locator('#brief-creators img').count()).toBe(0); // markup in an id is text
+    const href = `/?${new URLSearchParams({ campaign: campaignId, platform: 'tiktok', rankBy: 'adjusted' })}#campaigns`;
+    expect(await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual(ranking.map(() => href));
+    expect(await page.locator('#brief-insights-summary').innerText()).toBe(
+      `Campaign ${campaignId} on tiktok: ${(brief.insights.benchmark.engagementRate * 100).toFixed(2)}% engagement over 3 posts by 3 creators. Recommended creators (by adjusted rate):`,
+    );
+    await screenshot(page, 'dashboard-brief-insights-1280.png');
+
+    // A link opens the campaign view on that ranking.
+    await links.first().click();
+    await page.locator(`#campaign-view[data-loaded="${campaignId}|10|platform=tiktok&rankBy=adjusted"]`).waitFor();
+    expect(await page.locator('#campaign-name').innerText()).toBe(campaignId);
+    expect(errors).toEqual([]);
+  });
+
+  it('sends no campaignId when the picker is left empty', async () => {
+    await page.goto(url, { waitUntil: 'networkidle' });
+    const sent: unknown[] = [];
+    page.on('request', (r) => r.url().endsWith('/generate_brief') && sent.push(r.postDataJSON()));
+    await page.locator('#brief-brand').fill(`Plain ${randomBytes(3).toString('hex')}`);
+    await page.locator('#brief-product').fill('Serum');
+    await page.locator('#brief-campaign').fill('   ');
+    await page.locator('#brief-submit').click();
+    await page.locator('#brief-result:not([hidden])').waitFor();
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).not.toHaveProperty('campaignId');
+    expect(await page.locator('#brief-insights').isHidden()).toBe(true);
+  });
+
   it.each([
     ['502 after three failed attempts', ['500', '500', '500'], /The AI model did not produce a usable brief/],
     ['504 after three timeouts', ['timeout', 'timeout', 'timeout'], /took too long to answer/],

@@ -14,8 +14,13 @@ const list = initCampaignList({
     view.show({ ...DEFAULT_FILTERS, campaign, limit: view.current().limit });
   },
 });
-initUpload({ onIngested: () => list.reload() });
-initBrief();
+const brief = initBrief();
+initUpload({
+  onIngested: () => {
+    list.reload();
+    brief.reloadCampaigns();
+  },
+});
 
 const start = readState();
 list.reload().then(() => list.select(start.campaign));

@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { CampaignInsightsDto } from './campaign-insights.dto';
 
 class BriefMetaDto {
   @ApiProperty({ example: 'offline', description: 'The LLM model used, or "offline" for the built-in composer' }) model!: string;
@@ -16,4 +17,6 @@ export class BriefDto {
   @ApiProperty({ example: 'Before/after in natural light' }) creative_angle!: string;
   @ApiProperty({ example: '#ad', description: 'Paid-partnership disclosure fitting the platform' }) disclosure!: string;
   @ApiProperty({ type: BriefMetaDto }) meta!: BriefMetaDto;
+  @ApiPropertyOptional({ type: CampaignInsightsDto, description: "The campaign's results the brief used; only with a campaignId" })
+  insights?: CampaignInsightsDto;
 }

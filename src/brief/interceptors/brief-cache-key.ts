@@ -13,9 +13,11 @@ function normalizeField(v: unknown): string {
 
 /**
  * sha256 of the normalised request plus model and prompt version. Field order is
- * irrelevant: the fields are serialised in a fixed order.
+ * irrelevant: the fields are serialised in a fixed order. With a campaignId, the campaign
+ * (exact: ids are case-sensitive) and its data version join the key, so an upload that
+ * changes the campaign's rows leads to a new brief; without one the key is what it was.
  */
-export function briefCacheKey(body: Record<string, unknown>, model: string, promptVersion: string): string {
+export function briefCacheKey(body: Record<string, unknown>, model: string, promptVersion: string, campaignDataVersion?: string): string {
   const canonical = JSON.stringify([
     normalizeField(body.brand),
     normalizeField(body.product),
@@ -23,6 +25,7 @@ export function briefCacheKey(body: Record<string, unknown>, model: string, prom
     normalizeField(body.platform),
     model,
     promptVersion,
+    ...(body.campaignId === undefined ? [] : [body.campaignId, campaignDataVersion ?? '']),
   ]);
   // No `brief:` here: the cache manager's namespace adds it (BriefModule).
   return createHash('sha256').update(canonical).digest('hex');

@@ -13,11 +13,10 @@ const BODY = { brand: 'Glow Labs', product: 'Vitamin C serum', goal: 'awareness'
  */
 function setUp(ttlS = '300') {
   const cache: Cache = createCache();
-  const interceptor = new BriefCacheInterceptor(
-    cache,
-    { modelName: 'm' } as BriefService,
-    validateEnvironment({ BRIEF_CACHE_TTL_S: ttlS }),
-  );
+  /** What analytics says the campaigns' data versions are now (absent: Redis cannot tell). */
+  const versions = new Map<string, string>();
+  const briefs = { modelName: 'm', campaignDataVersion: jest.fn((id: string) => Promise.resolve(versions.get(id) ?? null)) };
+  const interceptor = new BriefCacheInterceptor(cache, briefs as unknown as BriefService, validateEnvironment({ BRIEF_CACHE_TTL_S: ttlS }));
   const handler = jest.fn<Promise<unknown>, []>();
   const next: CallHandler = { handle: () => defer(() => handler()) };
   const send = async (body: object) => {
@@ -31,7 +30,7 @@ function setUp(ttlS = '300') {
     const result = await lastValueFrom(interceptor.intercept(ctx, next));
     return { result, cache: headers['X-Cache'] };
   };
-  return { cache, handler, send };
+  return { cache, handler, send, versions, briefs };
 }
 
 describe('BriefCacheInterceptor', () => {
@@ -80,5 +79,50 @@ describe('BriefCacheInterceptor', () => {
     const get = jest.spyOn(cache, 'get');
     await expect(send({ ...BODY, extra: 'field' })).rejects.toMatchObject({ status: 400 });
     expect(get).not.toHaveBeenCalled();
+  });
+
+  describe('with a campaignId', () => {
+    const CAMPAIGN = { ...BODY, campaignId: 'c1' };
+
+    it("serves a repeat while the campaign's data version stays, and calls through once it changes", async () => {
+      const { handler, send, versions, briefs } = setUp();
+      versions.set('c1', '4');
+      handler.mockResolvedValueOnce({ caption: 'v4' }).mockResolvedValueOnce({ caption: 'v5' });
+      await expect(send(CAMPAIGN)).resolves.toEqual({ result: { caption: 'v4' }, cache: 'MISS' });
+      await expect(send(CAMPAIGN)).resolves.toEqual({ result: { caption: 'v4' }, cache: 'HIT' });
+      versions.set('c1', '5');
+      await expect(send(CAMPAIGN)).resolves.toEqual({ result: { caption: 'v5' }, cache: 'MISS' });
+      expect(briefs.campaignDataVersion).toHaveBeenCalledWith('c1');
+      expect(handler).toHaveBeenCalledTimes(2);
+    });
+
+    it('is a brief of its own: not the one without the campaign, nor the one of another campaign', async () => {
+      const { handler, send, versions } = setUp();
+      versions.set('c1', '1').set('c2', '1');
+      handler.mockResolvedValue({ caption: 'x' });
+      await send(BODY);
+      await expect(send(CAMPAIGN)).resolves.toMatchObject({ cache: 'MISS' });
+      await expect(send({ ...BODY, campaignId: 'c2' })).resolves.toMatchObject({ cache: 'MISS' });
+      expect(handler).toHaveBeenCalledTimes(3);
+    });
+
+    it('neither reads nor keeps a brief while the data version cannot be read', async () => {
+      const { cache, handler, send } = setUp();
+      const get = jest.spyOn(cache, 'get');
+      const set = jest.spyOn(cache, 'set');
+      handler.mockResolvedValue({ caption: 'uncached' });
+      await expect(send(CAMPAIGN)).resolves.toEqual({ result: { caption: 'uncached' }, cache: 'MISS' });
+      await expect(send(CAMPAIGN)).resolves.toMatchObject({ cache: 'MISS' });
+      expect(handler).toHaveBeenCalledTimes(2);
+      expect(get).not.toHaveBeenCalled();
+      expect(set).not.toHaveBeenCalled();
+    });
+
+    it('never reads a version for a request without one', async () => {
+      const { handler, send, briefs } = setUp();
+      handler.mockResolvedValue({ caption: 'plain' });
+      await send(BODY);
+      expect(briefs.campaignDataVersion).not.toHaveBeenCalled();
+    });
   });
 });

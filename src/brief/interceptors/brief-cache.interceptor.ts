@@ -35,13 +35,25 @@ export class BriefCacheInterceptor implements NestInterceptor {
     return from(this.serve(ctx.switchToHttp().getRequest<Request>(), ctx.switchToHttp().getResponse<Response>(), next));
   }
 
+  /** null: the request names a campaign whose data version is unknown right now. */
+  private async keyOf(body: GenerateBriefDto): Promise<string | null> {
+    if (body.campaignId === undefined) return briefCacheKey({ ...body }, this.briefs.modelName, PROMPT_VERSION);
+    const version = await this.briefs.campaignDataVersion(body.campaignId);
+    return version === null ? null : briefCacheKey({ ...body }, this.briefs.modelName, PROMPT_VERSION, version);
+  }
+
   private async serve(req: Request, res: Response, next: CallHandler<unknown>): Promise<unknown> {
     // Interceptors run before pipes: validate here, or a cached brief would answer a
     // request the endpoint must refuse (an unknown field, say). The route's pipe then
     // sees an already-valid DTO.
     const body = (await this.validation.transform(req.body, { type: 'body', metatype: GenerateBriefDto })) as GenerateBriefDto;
     req.body = body;
-    const key = briefCacheKey({ ...body }, this.briefs.modelName, PROMPT_VERSION);
+    const key = await this.keyOf(body);
+    if (key === null) {
+      // The campaign's data version cannot be read (Redis away): a cached brief could be stale, so none is read or kept.
+      res.setHeader('X-Cache', 'MISS');
+      return lastValueFrom(next.handle());
+    }
     if (this.ttlMs > 0) {
       const hit = await this.cache.get(key);
       if (hit !== undefined) {

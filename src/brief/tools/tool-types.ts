@@ -31,3 +31,27 @@ export interface CreativeAngle {
 export const TREND_FETCHER = Symbol('TrendFetcher');
 export const PERSONA_CLASSIFIER = Symbol('PersonaClassifier');
 export const CREATIVE_ANGLE = Symbol('CreativeAngle');
+
+/** A campaign's measured results, for a brief on one platform (the campaign insights tool). */
+export interface CampaignInsights {
+  campaignId: string;
+  platform: Platform;
+  /** "all-platforms": the campaign has no rows on `platform`, so its rows on every platform were read. */
+  scope: 'platform' | 'all-platforms';
+  benchmark: { engagementRate: number | null; creators: number; posts: number; views: number };
+  /** The first creators of the scope's adjusted ranking (default minViews), in its order. */
+  recommendedCreators: Array<{ influencerId: string; engagementRate: number; adjustedRate: number; views: number; posts: number }>;
+  /** The scope's best posts by engagement rate. */
+  topPosts: Array<{ influencerId: string; postId: string | null; platform: string | null; engagementRate: number; views: number }>;
+  /** The UTC weekday with the most dated posts (ties: the earlier in Monday..Sunday); null without dates. */
+  busiestWeekday: string | null;
+}
+
+export interface CampaignInsightsProvider {
+  /** Throws NotFoundException for a campaign without rows. */
+  insights(campaignId: string, platform: Platform): Promise<CampaignInsights>;
+  /** Changes when the campaign's rows do; null when it cannot be read now (then do not cache on it). */
+  dataVersion(campaignId: string): Promise<string | null>;
+}
+
+export const CAMPAIGN_INSIGHTS = Symbol('CampaignInsightsProvider');
