@@ -119,4 +119,32 @@ describe('EngagementRowsRepository (real database)', () => {
     expect(indexes.map((i) => i.name).sort()).toEqual(['_id_', 'slices']);
     expect(indexes.find((i) => i.name === 'slices')!.key).toEqual({ campaignId: 1, platform: 1, postedAt: 1 });
   });
+
+  it("a slice's top posts leave out those under minViews, also when fewer than the limit are left", async () => {
+    const at = new Date('2024-05-01T10:00:00Z');
+    await tx.run((s) =>
+      repo.insert(
+        [
+          row('k1', 'c1', 'a', 90, { views: 100, platform: 'tiktok', postedAt: at, postId: 'p1' }), // best rate, too few views
+          row('k2', 'c1', 'b', 10, { views: 500, platform: 'tiktok', postedAt: at, postId: 'p2' }),
+          row('k3', 'c1', 'c', 30, { views: 600, platform: 'tiktok', postedAt: at, postId: 'p3' }),
+          row('k4', 'c1', 'd', 50, { views: 200, platform: 'tiktok', postedAt: at, postId: 'p4' }), // too few views
+          row('k5', 'c1', 'e', 99, { views: 900, platform: 'youtube', postedAt: at, postId: 'p5' }), // another platform
+        ],
+        s,
+      ),
+    );
+    const slice = { campaignId: 'c1', platform: 'tiktok', from: '2024-05-01', to: '2024-05-01' };
+    const posts = (minViews: number) => repo.topPosts(slice, minViews, 3).then((ps) => ps.map((p) => [p.postId, p.views]));
+    expect(await posts(0)).toEqual([
+      ['p1', 100],
+      ['p4', 200],
+      ['p3', 600],
+    ]);
+    expect(await posts(500)).toEqual([
+      ['p3', 600],
+      ['p2', 500],
+    ]);
+    expect(await posts(10_000)).toEqual([]);
+  });
 });

@@ -124,11 +124,19 @@ export class EngagementRowsRepository implements SliceRows {
   }
 
   async topPosts(filter: SliceFilter, minViews: number, limit: number): Promise<SlicePost[]> {
-    const match = sliceMatch(filter);
-    if (minViews > 0) match.views = { $gte: minViews };
+    const rate = { $divide: [{ $add: ['$likes', '$comments', '$shares'] }, '$views'] };
     const posts = await this.rows
-      .aggregate<Omit<EngagementRowDoc, 'uploadSeq' | 'line' | 'campaignId'> & { engagementRate: number }>([
-        { $match: match },
+      .aggregate<Omit<EngagementRowDoc, 'uploadSeq' | 'line' | 'campaignId'> & { engagementRate: number | null }>([
+        { $match: sliceMatch(filter) },
+        // minViews is not a $match on `views`: on secantus-mdb any predicate on `views` made this
+        // pipeline ~6× slower, while this $cond costs nothing. A post under minViews gets a null
+        // rate, which sorts after every number and is dropped below. $addFields, not $project,
+        // before the sort: a $project building a new document per row was 1.6× slower
+        // (docs/data-model.md); the few kept are trimmed after the $limit.
+        { $addFields: { engagementRate: minViews > 0 ? { $cond: [{ $gte: ['$views', minViews] }, rate, null] } : rate } },
+        // The row key last: a total order, so equal posts always come in the same order.
+        { $sort: { engagementRate: -1, views: -1, influencerId: 1, _id: 1 } },
+        { $limit: limit },
         {
           $project: {
             influencerId: 1,
@@ -139,24 +147,25 @@ export class EngagementRowsRepository implements SliceRows {
             comments: 1,
             shares: 1,
             views: 1,
-            engagementRate: { $divide: [{ $add: ['$likes', '$comments', '$shares'] }, '$views'] },
+            engagementRate: 1,
           },
         },
-        // The row key last: a total order, so equal posts always come in the same order.
-        { $sort: { engagementRate: -1, views: -1, influencerId: 1, _id: 1 } },
-        { $limit: limit },
       ])
       .toArray();
-    return posts.map((p) => ({
-      influencerId: p.influencerId,
-      postId: p.postId ?? null,
-      platform: p.platform ?? null,
-      postedAt: p.postedAt ?? null,
-      likes: p.likes,
-      comments: p.comments,
-      shares: p.shares,
-      views: p.views,
-      engagementRate: p.engagementRate,
-    }));
+    return posts.flatMap((p) =>
+      p.engagementRate === null
+        ? []
+        : {
+            influencerId: p.influencerId,
+            postId: p.postId ?? null,
+            platform: p.platform ?? null,
+            postedAt: p.postedAt ?? null,
+            likes: p.likes,
+            comments: p.comments,
+            shares: p.shares,
+            views: p.views,
+            engagementRate: p.engagementRate,
+          },
+    );
   }
 }

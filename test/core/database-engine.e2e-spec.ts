@@ -152,7 +152,7 @@ describe('the database engine behaves as MongoDB where the app relies on it', ()
     }
   });
 
-  it("a slice's aggregation: $match on an index range, $group by creator, platform and UTC day ($dateToString), $sort on a computed rate", async () => {
+  it("a slice's aggregation: $match on an index range, $group by creator, platform and UTC day ($dateToString), $sort on a computed rate, nulls last", async () => {
     // What analytics asks of the rows per request (EngagementRowsRepository: creators, creatorDays, topPosts).
     const rows = db.collection<{ _id: string; c: string; i: string; platform?: string; postedAt?: Date; likes: number; views: number }>(
       'slice_rows',
@@ -212,6 +212,21 @@ describe('the database engine behaves as MongoDB where the app relies on it', ()
       { _id: 'r4', rate: 0.8 },
       { _id: 'r1', rate: 0.3 },
       { _id: 'r2', rate: 0.1 },
+    ]);
+    // topPosts' minViews: a $cond null for the posts left out, which a descending $sort puts after every number.
+    const eligible = await rows
+      .aggregate<{ _id: string; rate: number | null }>([
+        { $match: { c: 'c1' } },
+        { $addFields: { rate: { $cond: [{ $gte: ['$views', 20] }, { $divide: ['$likes', '$views'] }, null] } } },
+        { $sort: { rate: -1, views: -1, i: 1, _id: 1 } },
+        { $limit: 3 },
+        { $project: { rate: 1 } },
+      ])
+      .toArray();
+    expect(eligible).toEqual([
+      { _id: 'r3', rate: 0.05 },
+      { _id: 'r1', rate: null },
+      { _id: 'r2', rate: null },
     ]);
   });
 
