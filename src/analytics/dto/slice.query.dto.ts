@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, ValidateBy, ValidationArguments } from 'class-validator';
@@ -74,18 +75,20 @@ export class SliceQueryDto {
   to?: string;
 }
 
+/** `minViews`: one rule wherever it is taken; what it leaves out is said per endpoint. */
+const MinViews = (description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ default: 0, minimum: 0, description }),
+    IsOptional(),
+    Transform(plainInt),
+    Max(Number.MAX_SAFE_INTEGER, { message: 'minViews must be a non-negative integer' }),
+    Min(0, { message: 'minViews must be a non-negative integer' }),
+    IsInt({ message: 'minViews must be a non-negative integer' }),
+  );
+
 /** A slice, and which of its creators are ranked how. */
 export class RankedSliceQueryDto extends SliceQueryDto {
-  @ApiPropertyOptional({
-    default: 0,
-    minimum: 0,
-    description: 'Creators with fewer views in the slice are left out (the prior still counts them)',
-  })
-  @IsOptional()
-  @Transform(plainInt)
-  @Max(Number.MAX_SAFE_INTEGER, { message: 'minViews must be a non-negative integer' })
-  @Min(0, { message: 'minViews must be a non-negative integer' })
-  @IsInt({ message: 'minViews must be a non-negative integer' })
+  @MinViews('Creators with fewer views in the slice are left out (the prior still counts them)')
   minViews: number = 0;
 
   @ApiPropertyOptional({
@@ -100,16 +103,7 @@ export class RankedSliceQueryDto extends SliceQueryDto {
 }
 
 export class CampaignReportQueryDto extends SliceQueryDto {
-  @ApiPropertyOptional({
-    default: 0,
-    minimum: 0,
-    description: 'topCreators: creators with fewer views in the slice left out; topPosts: posts with fewer views left out',
-  })
-  @IsOptional()
-  @Transform(plainInt)
-  @Max(Number.MAX_SAFE_INTEGER, { message: 'minViews must be a non-negative integer' })
-  @Min(0, { message: 'minViews must be a non-negative integer' })
-  @IsInt({ message: 'minViews must be a non-negative integer' })
+  @MinViews('topCreators: creators with fewer views in the slice left out; topPosts: posts with fewer views left out')
   minViews: number = 0;
 
   @ApiPropertyOptional({
