@@ -16,63 +16,55 @@ function draw(canvas, config) {
 
 const label = (p) => p ?? 'no platform';
 
-/** Views per platform as bars; the tooltip has the platform's rate and creators. */
-export function drawPlatforms(canvas, byPlatform) {
-  const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#3358d4';
-  return draw(canvas, {
-    type: 'bar',
-    data: {
-      labels: byPlatform.map((p) => label(p.platform)),
-      datasets: [{ label: 'Views', data: byPlatform.map((p) => p.views), backgroundColor: accent, platforms: byPlatform }],
-    },
+const accent = () => getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#3358d4';
+
+/**
+ * The one shape both report charts share: one dataset over `items`, no legend, no animation,
+ * a y axis from zero titled `yTitle`, and a tooltip of `lines(item)` for the hovered item.
+ */
+function chartOf(type, items, { labels, values, yTitle, style, lines }) {
+  return {
+    type,
+    data: { labels: items.map(labels), datasets: [{ label: yTitle, data: items.map(values), ...style, items }] },
     options: {
       maintainAspectRatio: false,
       animation: false,
       plugins: {
         legend: { display: false },
-        tooltip: {
-          callbacks: {
-            label: (item) => {
-              const p = item.dataset.platforms[item.dataIndex];
-              return [
-                `Views ${formatCount(p.views)} · Posts ${formatCount(p.posts)}`,
-                `Engagement ${formatRate(p.engagementRate)} · Creators ${formatCount(p.creators)}`,
-              ];
-            },
-          },
-        },
+        tooltip: { callbacks: { label: (hovered) => lines(hovered.dataset.items[hovered.dataIndex]) } },
       },
-      scales: { y: { beginAtZero: true, title: { display: true, text: 'Views' } } },
+      scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } },
     },
-  });
+  };
+}
+
+/** Views per platform as bars; the tooltip has the platform's rate and creators. */
+export function drawPlatforms(canvas, byPlatform) {
+  return draw(
+    canvas,
+    chartOf('bar', byPlatform, {
+      labels: (p) => label(p.platform),
+      values: (p) => p.views,
+      yTitle: 'Views',
+      style: { backgroundColor: accent() },
+      lines: (p) => [
+        `Views ${formatCount(p.views)} · Posts ${formatCount(p.posts)}`,
+        `Engagement ${formatRate(p.engagementRate)} · Creators ${formatCount(p.creators)}`,
+      ],
+    }),
+  );
 }
 
 /** The engagement rate per period as a line; the tooltip has its posts and views. */
 export function drawSeries(canvas, series) {
-  const accent = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#3358d4';
-  return draw(canvas, {
-    type: 'line',
-    data: {
-      labels: series.map((s) => s.period),
-      datasets: [
-        { label: 'Engagement rate (%)', data: series.map((s) => s.engagementRate * 100), borderColor: accent, pointRadius: 2, series },
-      ],
-    },
-    options: {
-      maintainAspectRatio: false,
-      animation: false,
-      plugins: {
-        legend: { display: false },
-        tooltip: {
-          callbacks: {
-            label: (item) => {
-              const s = item.dataset.series[item.dataIndex];
-              return [`Engagement ${formatRate(s.engagementRate)}`, `Posts ${formatCount(s.posts)} · Views ${formatCount(s.views)}`];
-            },
-          },
-        },
-      },
-      scales: { y: { beginAtZero: true, title: { display: true, text: 'Engagement rate (%)' } } },
-    },
-  });
+  return draw(
+    canvas,
+    chartOf('line', series, {
+      labels: (s) => s.period,
+      values: (s) => s.engagementRate * 100,
+      yTitle: 'Engagement rate (%)',
+      style: { borderColor: accent(), pointRadius: 2 },
+      lines: (s) => [`Engagement ${formatRate(s.engagementRate)}`, `Posts ${formatCount(s.posts)} · Views ${formatCount(s.views)}`],
+    }),
+  );
 }
