@@ -18,10 +18,18 @@ const START = Date.parse('2024-03-01T00:00:00Z');
 /** `rows` rows of one campaign: 500 creators, 5 platforms, postedAt over 90 days; deterministic. */
 function campaignFile(campaignId, rows) {
   mkdirSync(TMP, { recursive: true });
-  const file = join(TMP, `slices-${campaignId}-${rows}.csv`);
+  // v2: the files before it came from a float LCG (seed * 1103515245 overflows 2^53), which
+  // repeated after ~11,000 draws, so the 200,000-row campaign was one short pattern over and over.
+  const file = join(TMP, `slices-${campaignId}-${rows}-v2.csv`);
   if (existsSync(file)) return file;
   let seed = 11;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
+  // mulberry32, as scripts/generate-samples.mjs
+  const rand = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const lines = ['campaignId,influencerId,postId,platform,postedAt,likes,comments,shares,views'];
   for (let n = 0; n < rows; n++) {
     const views = 100 + Math.floor(rand() * 50_000);
