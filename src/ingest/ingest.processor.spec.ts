@@ -1,5 +1,8 @@
+import { getQueueToken } from '@nestjs/bull';
 import { Job } from 'bull';
 import { newTestService } from '../../test/support/new-test-service';
+import { DatabaseIndexes } from '../core/database/database-indexes';
+import { FINALIZE_QUEUE, INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkWriterService } from './chunk-writer.service';
 import { FinalizeService } from './finalize.service';
 import { IngestProcessor } from './ingest.processor';
@@ -11,10 +14,34 @@ function job(name: 'chunk' | 'finalize', failedForGood: boolean, attemptsMade = 
 
 async function setUp() {
   const { sut, mocks } = await newTestService(IngestProcessor, { config: { INGEST_WORKER_CONCURRENCY: 2 } });
-  return { sut, writer: mocks(ChunkWriterService), finalizer: mocks(FinalizeService) };
+  const queue = (name: string) => mocks(getQueueToken(name) as never) as unknown as { process: jest.Mock; on: jest.Mock };
+  return {
+    sut,
+    writer: mocks(ChunkWriterService),
+    finalizer: mocks(FinalizeService),
+    indexes: mocks(DatabaseIndexes),
+    queues: [queue(INGEST_QUEUE), queue(FINALIZE_QUEUE)],
+  };
 }
 
 describe('IngestProcessor', () => {
+  it('takes no job before the database has built its indexes, then consumes both queues', async () => {
+    const { sut, indexes, queues } = await setUp();
+    let built!: () => void;
+    indexes.built.mockReturnValue(new Promise<void>((resolve) => (built = resolve)));
+    for (const q of queues) {
+      q.process = jest.fn(() => new Promise(() => undefined));
+      q.on = jest.fn();
+    }
+    const started = sut.onModuleInit();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(queues.map((q) => q.process.mock.calls.length)).toEqual([0, 0]);
+    built();
+    await started;
+    expect(queues[0].process).toHaveBeenCalledWith('chunk', 2, expect.any(Function));
+    expect(queues[1].process).toHaveBeenCalledWith('finalize', 1, expect.any(Function));
+  });
+
   it('leaves a failed attempt that will be retried to the queue', async () => {
     const { sut, writer, finalizer } = await setUp();
     await sut.onFailed(job('chunk', false, 3), new Error('boom'));

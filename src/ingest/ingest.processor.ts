@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bull';
 import { AppConfig } from '../core/config/app-config';
+import { DatabaseIndexes } from '../core/database/database-indexes';
 import { isDatabaseUnavailable } from '../core/database/mongo-errors';
 import { FINALIZE_QUEUE, INGEST_QUEUE } from '../core/queue/queue-names';
 import { ChunkWriterService } from './chunk-writer.service';
@@ -23,12 +24,16 @@ export class IngestProcessor implements OnModuleInit {
     @InjectQueue(FINALIZE_QUEUE) private readonly finalizes: Queue,
     private readonly writer: ChunkWriterService,
     private readonly finalizer: FinalizeService,
+    private readonly indexes: DatabaseIndexes,
     config: AppConfig,
   ) {
     this.concurrency = config.INGEST_WORKER_CONCURRENCY;
   }
 
-  onModuleInit() {
+  async onModuleInit() {
+    // No job before the indexes exist: chunks and finalizes are the writes to the indexed
+    // collections (rows, totals), and an index built beside them can miss them (DatabaseIndexes).
+    await this.indexes.built();
     // Registered by hand (not @Process) so INGEST_WORKER_CONCURRENCY is read at run time.
     // process() settles only when the queue closes; on shutdown it rejects with
     // "Connection is closed", which is expected and must not surface as unhandled.

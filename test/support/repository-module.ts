@@ -3,6 +3,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { Connection } from 'mongoose';
 import { AppConfig, validateEnvironment } from '../../src/core/config/app-config';
+import { DatabaseIndexes } from '../../src/core/database/database-indexes';
 import { DatabaseModule } from '../../src/core/database/database.module';
 import { RedisModule } from '../../src/core/redis/redis.module';
 import { isolatedMongoUri } from './test-app';
@@ -31,9 +32,8 @@ export async function repositoryModule(suite: string, metadata: { imports: Modul
     { MONGODB_URI: isolatedMongoUri(suite) },
   );
   await moduleRef.init();
-  const connection = moduleRef.get<Connection>(getConnectionToken());
-  await Promise.all(Object.values(connection.models).map((m) => m.init()));
-  return { moduleRef, db: connection.db! };
+  await moduleRef.get(DatabaseIndexes).built();
+  return { moduleRef, db: moduleRef.get<Connection>(getConnectionToken()).db! };
 }
 
 /** A repository over the real Redis, RedisModule's client, on this test file's own QUEUE_PREFIX (test/setup-env.ts). */

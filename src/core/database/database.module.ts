@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfig } from '../config/app-config';
+import { DatabaseIndexes } from './database-indexes';
 import { Transactions } from './transactions';
 
 @Global()
@@ -20,7 +21,7 @@ import { Transactions } from './transactions';
       }),
     }),
   ],
-  providers: [Transactions],
-  exports: [Transactions],
+  providers: [Transactions, DatabaseIndexes],
+  exports: [Transactions, DatabaseIndexes],
 })
 export class DatabaseModule {}
