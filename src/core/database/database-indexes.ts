@@ -5,9 +5,9 @@ import type { Connection } from 'mongoose';
 /**
  * The collections and indexes the schemas declare, built by mongoose (autoIndex) when the
  * app starts. Whoever writes to an indexed collection waits for them first: on secantus-mdb
- * an index built while the collection's first transaction inserts may miss those documents
- * for good (4 of 120 tries on a fresh database; the rows then vanish from every slice read
- * through it, docs/database.md). MongoDB's index builds do not lose writes; waiting costs it
+ * an index built while a transaction inserts into the empty collection may miss those
+ * documents for good (78 of 120 tries; the rows then vanish from every slice read through
+ * it, docs/database.md). MongoDB's index builds do not lose writes; waiting costs it
  * nothing but the start-up's first few milliseconds.
  */
 @Injectable()
