@@ -150,6 +150,18 @@ if (BIG) {
     return +ms.sort((x, y) => x - y)[3].toFixed(1);
   };
   const unpack = (bin) => new Float64Array(Uint8Array.from(bin.buffer).buffer);
+  /** Views per creator of the TikTok slice [lo, hi) from packed records of `stride` doubles: platform, time, …, views at 5. */
+  const packedSliceViews = async (name, field, stride, lo, hi) => {
+    const p = PLATFORMS.indexOf('tiktok');
+    const views = new Map();
+    for (const d of await db.collection(name).find({ _id: range }).toArray()) {
+      const f = unpack(d[field]);
+      let v = 0;
+      for (let i = 0; i < f.length; i += stride) if (f[i] === p && f[i + 1] >= lo && f[i + 1] < hi) v += f[i + 5];
+      views.set(d._id, v);
+    }
+    return views;
+  };
   result.sliceReadMs = {
     b: await p50(() =>
       db
@@ -166,28 +178,8 @@ if (BIG) {
         .find({ _id: range, platform: 'tiktok', day: { $gte: '2024-04-01', $lt: '2024-05-01' } })
         .toArray(),
     ),
-    aPacked: await p50(async () => {
-      const [lo, hi, p] = [from.getTime() / DAY, to.getTime() / DAY, PLATFORMS.indexOf('tiktok')];
-      const views = new Map();
-      for (const d of await db.collection('pairs').find({ _id: range }).toArray()) {
-        const f = unpack(d.cells);
-        let v = 0;
-        for (let i = 0; i < f.length; i += 7) if (f[i] === p && f[i + 1] >= lo && f[i + 1] < hi) v += f[i + 5];
-        views.set(d._id, v);
-      }
-      return views;
-    }),
-    aPosts: await p50(async () => {
-      const [lo, hi, p] = [from.getTime(), to.getTime(), PLATFORMS.indexOf('tiktok')];
-      const views = new Map();
-      for (const d of await db.collection('posts').find({ _id: range }).toArray()) {
-        const f = unpack(d.figures);
-        let v = 0;
-        for (let i = 0; i < f.length; i += 8) if (f[i] === p && f[i + 1] >= lo && f[i + 1] < hi) v += f[i + 5];
-        views.set(d._id, v);
-      }
-      return views;
-    }),
+    aPacked: await p50(() => packedSliceViews('pairs', 'cells', 7, from.getTime() / DAY, to.getTime() / DAY)),
+    aPosts: await p50(() => packedSliceViews('posts', 'figures', 8, from.getTime(), to.getTime())),
     bWholeCampaign: await p50(() =>
       db
         .collection('rows')
