@@ -7,8 +7,9 @@ import type { Connection } from 'mongoose';
  * app starts. Whoever writes to an indexed collection waits for them first: on secantus-mdb
  * an index built while a transaction inserts into the empty collection may miss those
  * documents for good (78 of 120 tries; the rows then vanish from every slice read through
- * it, docs/database.md). MongoDB's index builds do not lose writes; waiting costs it
- * nothing but the start-up's first few milliseconds.
+ * it, docs/database.md). MongoDB's index builds do not lose writes. With the indexes in
+ * place the wait is a round trip; a release that adds an index to a full collection holds
+ * its workers until the build ends, which is the point.
  */
 @Injectable()
 export class DatabaseIndexes {
