@@ -3,7 +3,7 @@ import { AppConfig } from '../core/config/app-config';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
 import { CampaignReportDto } from './dto/campaign-report.dto';
 import { RankingCache } from './ranking-cache';
-import { byId, CreatorSums, engagements, Interval, periodOf, pooledRate, rankCreators } from './scoring';
+import { addFigures, byId, CreatorSums, engagements, Figures, Interval, noFigures, periodOf, pooledRate, rankCreators } from './scoring';
 import { CreatorDaySums, SLICE_ROWS, SliceRows } from './slice-rows';
 import { queryKey, RankingRequest, sliceFilter, toDto } from './top-performers.query';
 
@@ -13,24 +13,6 @@ export interface ReportRequest extends Omit<RankingRequest, 'rankBy'> {
 
 const TOP_CREATORS = 10;
 const TOP_POSTS = 10;
-
-interface Figures {
-  posts: number;
-  likes: number;
-  comments: number;
-  shares: number;
-  views: number;
-}
-
-const zero = (): Figures => ({ posts: 0, likes: 0, comments: 0, shares: 0, views: 0 });
-
-function add(into: Figures, g: Figures): void {
-  into.posts += g.posts;
-  into.likes += g.likes;
-  into.comments += g.comments;
-  into.shares += g.shares;
-  into.views += g.views;
-}
 
 const withRate = (f: Figures) => ({ ...f, engagementRate: f.views > 0 ? engagements(f) / f.views : null });
 
@@ -80,23 +62,23 @@ export class CampaignReportQuery {
     const creators = new Map<string, CreatorSums>();
     const platforms = new Map<string | null, { figures: Figures; creators: Set<string> }>();
     const periods = new Map<string, Figures>();
-    const totals = zero();
-    const undated = zero();
+    const totals = noFigures();
+    const undated = noFigures();
     for (const g of groups) {
-      add(totals, g);
-      const c = creators.get(g.influencerId);
-      if (c) add(c, g);
-      else creators.set(g.influencerId, { influencerId: g.influencerId, ...pickFigures(g) });
+      addFigures(totals, g);
+      let c = creators.get(g.influencerId);
+      if (!c) creators.set(g.influencerId, (c = { influencerId: g.influencerId, ...noFigures() }));
+      addFigures(c, g);
       let p = platforms.get(g.platform);
-      if (!p) platforms.set(g.platform, (p = { figures: zero(), creators: new Set() }));
-      add(p.figures, g);
+      if (!p) platforms.set(g.platform, (p = { figures: noFigures(), creators: new Set() }));
+      addFigures(p.figures, g);
       p.creators.add(g.influencerId);
-      if (g.day === null) add(undated, g);
+      if (g.day === null) addFigures(undated, g);
       else {
         const period = periodOf(g.day, interval);
         let f = periods.get(period);
-        if (!f) periods.set(period, (f = zero()));
-        add(f, g);
+        if (!f) periods.set(period, (f = noFigures()));
+        addFigures(f, g);
       }
     }
     const p0 = pooledRate(creators.values());
@@ -114,5 +96,3 @@ export class CampaignReportQuery {
     };
   }
 }
-
-const pickFigures = (g: Figures): Figures => ({ posts: g.posts, likes: g.likes, comments: g.comments, shares: g.shares, views: g.views });

@@ -2,9 +2,10 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { ClientSession } from 'mongodb';
 import { Transactions } from '../core/database/transactions';
 import { CampaignTotalsRepository } from './campaign-totals.repository';
-import { addInto, engagementRate, pairId, PairSums } from './pair-sums';
+import { engagementRate, pairId, PairSums } from './pair-sums';
 import { BUCKETS, PendingChangesRepository } from './pending-changes.repository';
 import { RankingCache } from './ranking-cache';
+import { addFigures } from './scoring';
 import { CampaignSummary, InfluencerTotals } from './schemas/influencer-totals.schema';
 import { packChanges, unpackChanges } from './schemas/pending-change.schema';
 
@@ -30,7 +31,7 @@ function fold(changes: Iterable<PairSums>): Map<string, PairSums> {
   for (const c of changes) {
     const id = pairId(c);
     const into = byPair.get(id);
-    if (into) addInto(into, c);
+    if (into) addFigures(into, c);
     else byPair.set(id, { ...c });
   }
   return byPair;
@@ -125,7 +126,7 @@ export class CampaignTotalsService {
     for (const [id, change] of changes) {
       const before = stored.get(id);
       const sums: PairSums = before ? { ...pick(before) } : { ...change, likes: 0, comments: 0, shares: 0, views: 0, posts: 0 };
-      addInto(sums, change);
+      addFigures(sums, change);
       (before ? totals.known : totals.fresh).push({ _id: id, ...sums, engagementRate: engagementRate(sums) });
       const c = perCampaign.get(change.campaignId) ?? { influencers: 0, posts: 0 };
       c.influencers += before ? 0 : 1;

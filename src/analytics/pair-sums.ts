@@ -15,12 +15,3 @@ export const pairId = (p: Pick<PairSums, 'campaignId' | 'influencerId'>) => `${p
 
 /** (likes + comments + shares) / views: a plain fraction; views > 0 on every stored row. */
 export const engagementRate = (p: PairSums) => (p.likes + p.comments + p.shares) / p.views;
-
-/** Adds `d` into `into` (same pair). */
-export function addInto(into: PairSums, d: PairSums): void {
-  into.likes += d.likes;
-  into.comments += d.comments;
-  into.shares += d.shares;
-  into.views += d.views;
-  into.posts += d.posts;
-}

@@ -1,11 +1,27 @@
-/** A creator's sums over the rows of a slice. */
-export interface CreatorSums {
-  influencerId: string;
+/** What rows add up to: their engagements, views, and how many they are (posts). */
+export interface Figures {
   likes: number;
   comments: number;
   shares: number;
   views: number;
   posts: number;
+}
+
+/** A creator's sums over the rows of a slice. */
+export interface CreatorSums extends Figures {
+  influencerId: string;
+}
+
+// posts first: the order the report's JSON has always given its figures in.
+export const noFigures = (): Figures => ({ posts: 0, likes: 0, comments: 0, shares: 0, views: 0 });
+
+/** Adds `d` into `into`, field by field (either may be a change, any field negative). */
+export function addFigures(into: Figures, d: Figures): void {
+  into.likes += d.likes;
+  into.comments += d.comments;
+  into.shares += d.shares;
+  into.views += d.views;
+  into.posts += d.posts;
 }
 
 export interface ScoredCreator extends CreatorSums {

@@ -1,3 +1,5 @@
+import type { CreatorSums } from '../../src/analytics/scoring';
+
 /**
  * A file with repeated keys (the later line must win) and a few malformed rows, with the
  * rankings a correct ingest must produce from it, computed independently of the app.
@@ -38,13 +40,7 @@ export function referenceUpload(run: string, rows: number) {
   return { csv: lines.join('\n'), accepted: rows - bad, bad, duplicates: rows - bad - latest.size, reference };
 }
 
-export interface ReferenceRanked {
-  influencerId: string;
-  likes: number;
-  comments: number;
-  shares: number;
-  views: number;
-  posts: number;
+export interface ReferenceRanked extends CreatorSums {
   rate: number;
 }
 
