@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Logger, NotFoundException, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Param, Query, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiNotFoundResponse,
@@ -10,7 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
-import { CampaignReportQuery } from './campaign-report.query';
+import { CampaignReportQuery, unknownCampaign } from './campaign-report.query';
 import { creatorsCsv } from './creators-csv';
 import { CampaignReportDto } from './dto/campaign-report.dto';
 import { CampaignReportQueryDto, RankedSliceQueryDto } from './dto/slice.query.dto';
@@ -77,7 +77,7 @@ export class AnalyticsController {
   async creators(@Param() p: CampaignParamsDto, @Query() q: RankedSliceQueryDto, @Res() res: Response): Promise<void> {
     // Both read before a byte is sent: a 404 or 503 is still a plain error response.
     const [known, ranked] = await Promise.all([this.reports.hasCampaign(p.campaignId), this.query.all(p.campaignId, q)]);
-    if (!known && ranked.length === 0) throw new NotFoundException(`No rows for campaign ${JSON.stringify(p.campaignId)}`);
+    if (!known && ranked.length === 0) throw unknownCampaign(p.campaignId);
     res.status(200).attachment(`${p.campaignId}-creators.csv`).type('text/csv; charset=utf-8');
     try {
       await pipeline(creatorsCsv(ranked), res);

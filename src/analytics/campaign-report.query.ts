@@ -11,6 +11,12 @@ export interface ReportRequest extends Omit<RankingRequest, 'rankBy'> {
   interval?: Interval;
 }
 
+/**
+ * The 404 of the report and the CSV export: a campaign with no completed upload
+ * (`hasCampaign`) and nothing in the slice just read (an upload may be landing).
+ */
+export const unknownCampaign = (campaignId: string) => new NotFoundException(`No rows for campaign ${JSON.stringify(campaignId)}`);
+
 const TOP_CREATORS = 10;
 const TOP_POSTS = 10;
 
@@ -38,7 +44,7 @@ export class CampaignReportQuery {
       this.slices.creatorDays(filter),
       this.slices.topPosts(filter, minViews, TOP_POSTS),
     ]);
-    if (!known && groups.length === 0) throw new NotFoundException(`No rows for campaign ${JSON.stringify(id)}`);
+    if (!known && groups.length === 0) throw unknownCampaign(id);
     const report: CampaignReportDto = {
       campaignId: id,
       filters: { platform: request.platform ?? null, from: request.from ?? null, to: request.to ?? null, minViews, interval },
