@@ -74,14 +74,7 @@ export class EngagementRowsRepository implements SliceRows {
     return this.rows.aggregate<PairSums>([
       { $match: { campaignId: { $in: campaignIds } } },
       {
-        $group: {
-          _id: { c: '$campaignId', i: '$influencerId' },
-          likes: { $sum: '$likes' },
-          comments: { $sum: '$comments' },
-          shares: { $sum: '$shares' },
-          views: { $sum: '$views' },
-          posts: { $sum: 1 },
-        },
+        $group: { _id: { c: '$campaignId', i: '$influencerId' }, ...SUMS },
       },
       {
         $project: {
