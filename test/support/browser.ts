@@ -20,7 +20,17 @@ export function launchChromium(): Promise<Browser> {
 
 export const ARTIFACTS = join(__dirname, '../../test-artifacts');
 
+type ChartGlobal = { instances: Record<string, unknown>; animator: { running(chart: unknown): boolean } };
+
+/**
+ * A full-page screenshot once every Chart.js chart on the page has finished animating: taken
+ * during the ranking chart's 250 ms update, it showed bars short of the rates in the table.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.waitForFunction(() => {
+    const chart = (window as unknown as { Chart?: ChartGlobal }).Chart;
+    return !chart || Object.values(chart.instances).every((c) => !chart.animator.running(c));
+  });
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, name), fullPage: true });
 }
