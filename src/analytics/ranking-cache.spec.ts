@@ -109,6 +109,30 @@ describe('RankingCache (real Redis)', () => {
     );
   });
 
+  it('drops its own copy in memory even when Redis cannot take the invalidation, and says so', async () => {
+    const entry = `${prefix}:top:${campaign}:v0:10`;
+    await until(
+      async () => {
+        const got = await read(b);
+        if (got.rows === undefined) b.fill(got, campaign, 10, rows('cached'));
+        await redis.del(entry);
+        return (await read(b)).version === '';
+      },
+      (fromMemory) => fromMemory,
+      'b keeps the ranking in memory',
+    );
+    // The connection dropping under the pipeline: exec itself rejects.
+    const client = modules[1].get<Redis>(REDIS_CLIENT);
+    const pipeline = jest.spyOn(client, 'pipeline').mockImplementationOnce(() => {
+      const p = Redis.prototype.pipeline.call(client);
+      jest.spyOn(p, 'exec').mockRejectedValueOnce(new Error('Connection is closed.'));
+      return p;
+    });
+    await expect(b.invalidate([campaign])).rejects.toThrow('Connection is closed.');
+    pipeline.mockRestore();
+    expect((await read(b)).version).not.toBe('');
+  });
+
   it('names the data version every process sees: 0 at first, bumped by each invalidation', async () => {
     const version = (cache: RankingCache) =>
       until(

@@ -98,9 +98,14 @@ export class RankingCache implements OnModuleDestroy {
     const pipeline = this.redis.pipeline();
     for (const c of campaignIds) pipeline.incr(this.keys(c).version);
     pipeline.publish(this.channel, JSON.stringify(campaignIds));
-    const res = await pipeline.exec();
-    // This process drops its own copies at once, not when its message comes back.
-    this.local.invalidate(campaignIds);
+    let res: Awaited<ReturnType<typeof pipeline.exec>>;
+    try {
+      res = await pipeline.exec();
+    } finally {
+      // This process drops its own copies at once, not when its message comes back, and
+      // also when Redis failed part way (the version may be bumped with nobody told).
+      this.local.invalidate(campaignIds);
+    }
     const failed = res?.find(([err]) => err);
     if (!res || failed) throw failed?.[0] ?? new Error('Redis pipeline aborted');
   }
