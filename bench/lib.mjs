@@ -94,6 +94,44 @@ export function servicePids() {
   return { database: read(join(ROOT, '.local', 'run', 'mongo.pid')), redis: read(join(ROOT, '.local', 'run', 'redis.pid')) };
 }
 
+/**
+ * Waits until the database server is quiet (under 5 % of a core over a second), at most
+ * `maxSeconds`; the seconds waited. The server can go on working after its clients are done
+ * (evicting, checkpointing, purging a drop; once 74 s after a killed 1M-row writer), and a
+ * phase started then would pay for what came before it. Null without a pid.
+ */
+export async function settleDatabase(maxSeconds = 120) {
+  const pid = servicePids().database;
+  if (!pid) return null;
+  const t0 = performance.now();
+  for (;;) {
+    const before = cpuSeconds(pid);
+    await sleep(1000);
+    const busy = cpuSeconds(pid) - before;
+    const waited = (performance.now() - t0) / 1000;
+    if (busy < 0.05 || waited >= maxSeconds) return +waited.toFixed(1);
+  }
+}
+
+/**
+ * The share of this machine's CPU time the hypervisor gave to other guests ("steal") from
+ * now until the returned function is called, in %. This machine is a VM on a shared host:
+ * at 25 % steal the same work takes a third longer, so each phase records what it had.
+ */
+export function stealMeter() {
+  const read = () => {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal: guest time is already in user/nice.
+    return { steal: ticks[7] ?? 0, total: ticks.slice(0, 8).reduce((a, b) => a + b, 0) };
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    const total = end.total - start.total;
+    return total > 0 ? +((100 * (end.steal - start.steal)) / total).toFixed(1) : 0;
+  };
+}
+
 /** Resident memory of a process now, MB. */
 export function rssMb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
